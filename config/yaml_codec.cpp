@@ -1,0 +1,221 @@
+#include "config/yaml_codec.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <regex>
+
+namespace troupe::config {
+
+using nlohmann::json;
+
+namespace {
+
+bool one_of(const std::string& s, std::initializer_list<const char*> options) {
+  for (auto* o : options)
+    if (s == o)
+      return true;
+  return false;
+}
+
+// go-yaml's resolution of a plain (unquoted) scalar.
+json resolve_plain(const std::string& s) {
+  if (s.empty() || one_of(s, {"~", "null", "Null", "NULL"}))
+    return nullptr;
+  if (one_of(s, {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"}))
+    return true;
+  if (one_of(s, {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"}))
+    return false;
+  static const std::regex int_re("^[-+]?(0|[1-9][0-9_]*)$");
+  static const std::regex hex_re("^[-+]?0x[0-9a-fA-F_]+$");
+  static const std::regex oct_re("^[-+]?0[0-7_]+$");
+  static const std::regex float_re(R"(^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$)");
+  std::string digits;
+  for (char c : s)
+    if (c != '_')
+      digits += c;
+  errno = 0;
+  if (std::regex_match(s, int_re)) {
+    long long v = std::strtoll(digits.c_str(), nullptr, 10);
+    if (errno == 0)
+      return v;
+    return std::strtod(digits.c_str(), nullptr);
+  }
+  if (std::regex_match(s, hex_re) || std::regex_match(s, oct_re)) {
+    long long v = std::strtoll(digits.c_str(), nullptr, 0);
+    if (errno == 0)
+      return v;
+  }
+  if (std::regex_match(s, float_re))
+    return std::strtod(digits.c_str(), nullptr);
+  if (one_of(s, {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"}))
+    return std::numeric_limits<double>::infinity();
+  if (one_of(s, {"-.inf", "-.Inf", "-.INF"}))
+    return -std::numeric_limits<double>::infinity();
+  return s;
+}
+
+json to_json(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      return nullptr;
+    case YAML::NodeType::Scalar: {
+      const auto& tag = n.Tag();
+      const auto& s = n.Scalar();
+      if (tag == "!" || tag == "tag:yaml.org,2002:str")
+        return s; // quoted or explicitly a string
+      if (tag == "?" || tag.empty())
+        return resolve_plain(s);
+      return resolve_plain(s);
+    }
+    case YAML::NodeType::Sequence: {
+      json arr = json::array();
+      for (const auto& item : n)
+        arr.push_back(to_json(item));
+      return arr;
+    }
+    case YAML::NodeType::Map: {
+      json obj = json::object();
+      for (const auto& kv : n) {
+        const auto key = kv.first.IsScalar() ? kv.first.Scalar() : YAML::Dump(kv.first);
+        obj[key] = to_json(kv.second);
+      }
+      return obj;
+    }
+  }
+  return nullptr;
+}
+
+// ---- writing ----
+
+bool needs_quotes(const std::string& s) {
+  if (s.empty())
+    return true;
+  json resolved = resolve_plain(s);
+  if (!resolved.is_string())
+    return true; // would read back as a number, boolean or null
+  static const std::string specials_first = "-?:,[]{}#&*!|>'\"%@` ";
+  if (specials_first.find(s.front()) != std::string::npos || s.back() == ' ')
+    return true;
+  if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos || s.back() == ':')
+    return true;
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f)
+      return true;
+  return false;
+}
+
+std::string scalar_text(const json& j) {
+  switch (j.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return j.get<bool>() ? "true" : "false";
+    case json::value_t::string: {
+      const auto& s = j.get_ref<const std::string&>();
+      if (!needs_quotes(s))
+        return s;
+      if (s.find('\n') == std::string::npos && s.find('\'') == std::string::npos
+          && s.find_first_of("\t\r\\") == std::string::npos)
+        return "'" + s + "'";
+      return json(s).dump(); // double-quoted with JSON escapes, which YAML accepts
+    }
+    case json::value_t::number_float: {
+      double d = j.get<double>();
+      if (std::isinf(d))
+        return d > 0 ? ".inf" : "-.inf";
+      if (std::isnan(d))
+        return ".nan";
+      return j.dump();
+    }
+    default: return j.dump();
+  }
+}
+
+bool is_block(const json& j) {
+  return (j.is_object() && !j.empty()) || (j.is_array() && !j.empty());
+}
+
+void write(const json& j, int indent, std::string& out);
+
+void write_value_after_key(const json& v, int indent, std::string& out) {
+  if (v.is_object() && !v.empty()) {
+    out += '\n';
+    write(v, indent + 2, out);
+  } else if (v.is_array() && !v.empty()) {
+    out += '\n';
+    write(v, indent, out); // kubectl style: list items at the key's indent
+  } else if (v.is_object()) {
+    out += " {}\n";
+  } else if (v.is_array()) {
+    out += " []\n";
+  } else if (v.is_string() && v.get_ref<const std::string&>().find('\n') != std::string::npos) {
+    const auto& s = v.get_ref<const std::string&>();
+    out += s.back() == '\n' ? " |\n" : " |-\n";
+    size_t start = 0;
+    while (start < s.size()) {
+      auto end = s.find('\n', start);
+      if (end == std::string::npos)
+        end = s.size();
+      auto line = s.substr(start, end - start);
+      if (!line.empty())
+        out += std::string(indent + 2, ' ') + line;
+      out += '\n';
+      start = end + 1;
+    }
+  } else {
+    out += ' ' + scalar_text(v) + '\n';
+  }
+}
+
+void write(const json& j, int indent, std::string& out) {
+  const std::string pad(indent, ' ');
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      out += pad + (needs_quotes(it.key()) ? json(it.key()).dump() : it.key()) + ':';
+      write_value_after_key(it.value(), indent, out);
+    }
+  } else if (j.is_array()) {
+    for (const auto& item : j) {
+      if (is_block(item)) {
+        // "- " then the first line of the item inline, the rest indented by two more.
+        std::string inner;
+        write(item, indent + 2, inner);
+        out += pad + "- " + inner.substr(indent + 2);
+      } else {
+        std::string line;
+        write_value_after_key(item, indent, line);
+        out += pad + "-" + line;
+      }
+    }
+  } else {
+    out += pad + scalar_text(j) + '\n';
+  }
+}
+
+} // namespace
+
+yaml_documents parse_yaml(std::string_view text) {
+  yaml_documents out;
+  try {
+    for (const auto& doc : YAML::LoadAll(std::string(text))) {
+      if (doc.IsNull() || !doc.IsDefined())
+        continue;
+      out.documents.push_back(to_json(doc));
+    }
+  } catch (const YAML::Exception& e) {
+    out.documents.clear();
+    out.error = "yaml: line " + std::to_string(e.mark.line + 1) + ": " + e.msg;
+  }
+  return out;
+}
+
+std::string to_yaml(const json& j) {
+  if (!is_block(j))
+    return (j.is_object() ? std::string("{}") : j.is_array() ? std::string("[]") : scalar_text(j)) + "\n";
+  std::string out;
+  write(j, 0, out);
+  return out;
+}
+
+} // namespace troupe::config
