@@ -5,12 +5,15 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
+#include <fstream>
 #include <functional>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "proto/core_v1.pb.h"
+#include "proto/meta.pb.h"
 
 namespace {
 
@@ -30,6 +33,24 @@ std::string hex(const std::string& s) {
     out += digits[c & 0xf];
   }
   return out;
+}
+
+// Field paths under msg that Troupe's schema does not know (kept as unknown fields).
+void collect_unknown(const Message& msg, const std::string& path, std::vector<std::string>& out) {
+  const auto* refl = msg.GetReflection();
+  if (refl->GetUnknownFields(msg).field_count() > 0) out.push_back(path.empty() ? "<root>" : path);
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  refl->ListFields(msg, &fields);
+  for (const auto* f : fields) {
+    if (f->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    const auto sub = path + "." + f->name();
+    if (!f->is_repeated()) {
+      collect_unknown(refl->GetMessage(msg, f), sub, out);
+      continue;
+    }
+    for (int i = 0; i < refl->FieldSize(msg, f); ++i)
+      collect_unknown(refl->GetRepeatedMessage(msg, f, i), sub, out);
+  }
 }
 
 troupe::core::v1::Pod make_pod() {
@@ -165,6 +186,9 @@ TEST_CASE("fields Troupe leaves out pass through unchanged", "[unit][wire]") {
   const std::string upstream = bytes({0x92, 0x02, 0x00});
   troupe::core::v1::PodSpec spec;
   REQUIRE(spec.ParseFromString(upstream));
+  std::vector<std::string> unknown;
+  collect_unknown(spec, "", unknown);
+  CHECK(unknown == std::vector<std::string>{"<root>"});
   std::string wire;
   REQUIRE(spec.SerializeToString(&wire));
   CHECK(hex(wire) == hex(upstream));
@@ -174,4 +198,38 @@ TEST_CASE("malformed bytes are rejected, not half-parsed silently", "[unit][wire
   // Namespace.metadata claims 5 bytes but only 2 follow.
   troupe::core::v1::Namespace ns;
   CHECK_FALSE(ns.ParseFromString(bytes({0x0a, 0x05, 0x0a, 0x01})));
+}
+
+TEST_CASE("kubectl's core/v1 bodies use no field Troupe left out", "[unit][wire]") {
+  struct body_case {
+    std::string file;
+    std::function<std::unique_ptr<Message>()> make;
+  };
+  const std::vector<body_case> cases = {
+      {"create_namespace.pb", [] { return std::make_unique<troupe::core::v1::Namespace>(); }},
+      {"create_configmap.pb", [] { return std::make_unique<troupe::core::v1::ConfigMap>(); }},
+      {"create_secret.pb", [] { return std::make_unique<troupe::core::v1::Secret>(); }},
+      {"create_service_nodeport.pb", [] { return std::make_unique<troupe::core::v1::Service>(); }},
+  };
+  for (const auto& c : cases) {
+    DYNAMIC_SECTION(c.file) {
+      std::ifstream in(std::string(TROUPE_TEST_DATA) + "/kubectl/" + c.file, std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      const std::string body = ss.str();
+      // The body is "k8s\0" followed by a runtime.Unknown whose raw field holds the object.
+      REQUIRE(body.size() > 4);
+      REQUIRE(body.compare(0, 4, std::string("k8s\0", 4)) == 0);
+      troupe::meta::Unknown envelope;
+      REQUIRE(envelope.ParseFromString(body.substr(4)));
+      const auto obj = c.make();
+      REQUIRE(obj->ParseFromString(envelope.raw()));
+      std::vector<std::string> unknown;
+      collect_unknown(*obj, "", unknown);
+      std::string where;
+      for (const auto& u : unknown) where += " " + u;
+      INFO("unknown fields under:" << where);
+      CHECK(unknown.empty());
+    }
+  }
 }
