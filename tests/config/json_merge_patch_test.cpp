@@ -89,7 +89,7 @@ TEST_CASE("apply_patch dispatches on the patch type", "[unit][patch]") {
     REQUIRE(r.ok());
     CHECK(r.value()["spec"]["list"] == json::parse("[1,2,3]"));
   }
-  SECTION("json patch body sent as a merge patch type is rejected by the json patch type only") {
+  SECTION("an object body for the json patch type is malformed") {
     auto r = apply_patch(patch_type::json_patch, doc, json::parse(R"({"spec":{}})"), nullptr);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().type == patch_error::kind::malformed);
