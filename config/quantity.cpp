@@ -269,7 +269,8 @@ std::optional<quantity> parse_quantity(std::string_view text) {
 
 quantity quantity::from_scaled(int64_t value, int32_t scale, quantity_format format) {
   i128 m = value;
-  int64_t e = scale;
+  // Normalizing strips up to 18 trailing zeros into the exponent, which must stay an int32.
+  int64_t e = std::min<int64_t>(scale, INT32_MAX - 19);
   if (e < nano_exponent) {
     const int64_t shift = nano_exponent - e;
     const i128 p = shift > max_digits ? 0 : pow10(static_cast<int>(shift));

@@ -31,7 +31,8 @@ class quantity {
 public:
   quantity() = default;  // zero, DecimalSI
 
-  /// value * 10^scale, e.g. from_scaled(250, -3) is 250m.
+  /// value * 10^scale, e.g. from_scaled(250, -3) is 250m. Finer than 1n rounds up to 1n;
+  /// scales above 2^31-20 are clamped.
   static quantity from_scaled(int64_t value, int32_t scale,
                               quantity_format format = quantity_format::decimal_si);
   static quantity from_int(int64_t value, quantity_format format = quantity_format::decimal_si) {
