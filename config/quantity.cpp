@@ -1,4 +1,6 @@
 #include "config/quantity.hpp"
+// Slightly over 400 lines: parsing, arithmetic and printing all work on the private
+// mantissa/exponent form, so they stay together rather than exposing it.
 
 #include <algorithm>
 #include <climits>
