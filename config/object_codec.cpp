@@ -74,17 +74,13 @@ decoded_object decode_json_object(const json& j, decode_mode mode, const kind_in
 }
 
 decoded_object decode_json_text(std::string_view text, decode_mode mode, const kind_info* expected) {
-  auto j = json::parse(text.begin(), text.end(), nullptr, false);
-  if (j.is_discarded()) {
+  json j;
+  try {
+    j = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
     decoded_object out;
     out.kind = expected;
-    try {
-      (void) json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& e) {
-      out.error = std::string("invalid JSON: ") + e.what();
-    }
-    if (out.error.empty())
-      out.error = "invalid JSON";
+    out.error = std::string("invalid JSON: ") + e.what();
     return out;
   }
   return decode_json_object(j, mode, expected);

@@ -90,22 +90,31 @@ json to_json(const YAML::Node& n) {
 
 // ---- writing ----
 
-bool needs_quotes(const std::string& s) {
-  if (s.empty())
-    return true;
-  json resolved = resolve_plain(s);
-  if (!resolved.is_string())
-    return true; // would read back as a number, boolean or null
-  static const std::string specials_first = "-?:,[]{}#&*!|>'\"%@` ";
-  if (specials_first.find(s.front()) != std::string::npos || s.back() == ' ')
-    return true;
-  if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos || s.back() == ':')
-    return true;
+enum class quoting { none, single, double_ };
+
+// How go-yaml writes a string: double quotes when the plain text would read back as another type
+// ("true", "80", ""), single quotes when it has YAML syntax in it ("*/5 * * * *", "a: b").
+quoting quoting_of(const std::string& s) {
+  if (s.empty() || !resolve_plain(s).is_string())
+    return quoting::double_;
   for (unsigned char c : s)
     if (c < 0x20 || c == 0x7f)
-      return true;
-  return false;
+      return quoting::double_;
+  static const std::string indicators = "?:,[]{}#&*!|>'\"%@`";
+  const char c0 = s.front();
+  if (indicators.find(c0) != std::string::npos || c0 == ' ' || s.back() == ' ')
+    return quoting::single;
+  // A dash (or ? or :) starts an indicator only when followed by a space or the end.
+  if ((c0 == '-' || c0 == '?' || c0 == ':') && (s.size() == 1 || s[1] == ' '))
+    return quoting::single;
+  if (s.find(": ") != std::string::npos || s.find(" #") != std::string::npos || s.back() == ':')
+    return quoting::single;
+  if (s == "---" || s == "...")
+    return quoting::single;
+  return quoting::none;
 }
+
+bool needs_quotes(const std::string& s) { return quoting_of(s) != quoting::none; }
 
 std::string scalar_text(const json& j) {
   switch (j.type()) {
@@ -113,10 +122,10 @@ std::string scalar_text(const json& j) {
     case json::value_t::boolean: return j.get<bool>() ? "true" : "false";
     case json::value_t::string: {
       const auto& s = j.get_ref<const std::string&>();
-      if (!needs_quotes(s))
+      auto q = quoting_of(s);
+      if (q == quoting::none)
         return s;
-      if (s.find('\n') == std::string::npos && s.find('\'') == std::string::npos
-          && s.find_first_of("\t\r\\") == std::string::npos)
+      if (q == quoting::single && s.find('\'') == std::string::npos)
         return "'" + s + "'";
       return json(s).dump(); // double-quoted with JSON escapes, which YAML accepts
     }
