@@ -4,7 +4,9 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <regex>
+#include <cctype>
+#include <cerrno>
+#include <limits>
 
 namespace troupe::config {
 
@@ -27,28 +29,65 @@ json resolve_plain(const std::string& s) {
     return true;
   if (one_of(s, {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"}))
     return false;
-  static const std::regex int_re("^[-+]?(0|[1-9][0-9_]*)$");
-  static const std::regex hex_re("^[-+]?0x[0-9a-fA-F_]+$");
-  static const std::regex oct_re("^[-+]?0[0-7_]+$");
-  static const std::regex float_re(R"(^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$)");
+  // Numbers, matched by hand (std::regex costs microseconds per scalar).
+  size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto all_of = [&](size_t from, auto pred) {
+    if (from >= s.size())
+      return false;
+    for (size_t k = from; k < s.size(); ++k)
+      if (!pred(s[k]) && s[k] != '_')
+        return false;
+    return true;
+  };
   std::string digits;
   for (char c : s)
     if (c != '_')
       digits += c;
   errno = 0;
-  if (std::regex_match(s, int_re)) {
+  if (i < s.size() && is_digit(s[i]) && (s[i] != '0' || s.size() == i + 1) && all_of(i, is_digit)) {
     long long v = std::strtoll(digits.c_str(), nullptr, 10);
     if (errno == 0)
       return v;
     return std::strtod(digits.c_str(), nullptr);
   }
-  if (std::regex_match(s, hex_re) || std::regex_match(s, oct_re)) {
+  auto is_hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  auto is_oct = [](char c) { return c >= '0' && c <= '7'; };
+  if ((s.compare(i, 2, "0x") == 0 && all_of(i + 2, is_hex)) || (s[i] == '0' && all_of(i + 1, is_oct))) {
     long long v = std::strtoll(digits.c_str(), nullptr, 0);
     if (errno == 0)
       return v;
   }
-  if (std::regex_match(s, float_re))
-    return std::strtod(digits.c_str(), nullptr);
+  // [-+]? ( .digits | digits[.digits*] ) ( [eE][-+]?digits )?
+  {
+    size_t k = i;
+    bool mantissa = false;
+    if (k < s.size() && s[k] == '.') {
+      ++k;
+      while (k < s.size() && is_digit(s[k]))
+        ++k, mantissa = true;
+    } else if (k < s.size() && is_digit(s[k])) {
+      mantissa = true;
+      while (k < s.size() && (is_digit(s[k]) || s[k] == '_'))
+        ++k;
+      if (k < s.size() && s[k] == '.') {
+        ++k;
+        while (k < s.size() && (is_digit(s[k]) || s[k] == '_'))
+          ++k;
+      }
+    }
+    if (mantissa && k < s.size() && (s[k] == 'e' || s[k] == 'E')) {
+      size_t e = k + 1;
+      if (e < s.size() && (s[e] == '-' || s[e] == '+'))
+        ++e;
+      size_t digits_start = e;
+      while (e < s.size() && is_digit(s[e]))
+        ++e;
+      k = e > digits_start ? e : std::string::npos;
+    }
+    if (mantissa && k == s.size())
+      return std::strtod(digits.c_str(), nullptr);
+  }
   if (one_of(s, {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"}))
     return std::numeric_limits<double>::infinity();
   if (one_of(s, {"-.inf", "-.Inf", "-.INF"}))
