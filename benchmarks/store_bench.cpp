@@ -1,0 +1,634 @@
+// store_bench: the object store's durable write rate and latency, list and watch fan-out, side by
+// side in the same run with etcd 3.4 (started here on loopback, driven through its v3 gRPC API at
+// the same concurrency with the same values: the protobuf bytes of a realistic Pod).
+// Prints one JSON object per line per figure; see docs/benchmarks.md for the fields.
+//
+// Usage: store_bench [--seconds S] [--quick] [--writers 1,16,256] [--backends a,b,c]
+//                    [--list-pods N] [--watchers N] [--watch-events N] [--etcd PATH]
+//                    [--etcd-connections N] [--tmp DIR]
+// The file is over 400 lines because the three measurements and their backends are one program.
+#include <google/protobuf/message.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "benchmarks/etcd/etcd_client.hpp"
+#include "benchmarks/etcd/etcd_process.hpp"
+#include "config/admission.hpp"
+#include "config/object_codec.hpp"
+#include "proto/core_v1.pb.h"
+
+using namespace troupe;
+using clock_type = std::chrono::steady_clock;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+[[noreturn]] void fail(const std::string& why) {
+  std::fprintf(stderr, "store_bench: %s\n", why.c_str());
+  std::exit(1);
+}
+
+double seconds_since(clock_type::time_point t) {
+  return std::chrono::duration<double>(clock_type::now() - t).count();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+struct options {
+  double seconds = 5;               // measured time per write figure
+  double warmup_seconds = 0.5;      // unmeasured writes before each write figure
+  std::vector<int> writers = {1, 16, 256};
+  std::vector<std::string> backends = {"etcd", "troupe-rocksdb", "troupe-memory"};
+  int list_pods = 10000;
+  int list_repeats = 5;
+  int watchers = 100;
+  int watch_events = 1000;
+  int watch_writers = 16;
+  std::string etcd_binary = "/usr/bin/etcd";
+  int etcd_connections = 4;
+  std::string tmp;
+};
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty())
+      out.push_back(item);
+  return out;
+}
+
+options parse_options(int argc, char** argv) {
+  options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc)
+        fail(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--seconds")
+      o.seconds = std::atof(value().c_str());
+    else if (a == "--quick") {
+      o.seconds = 1;
+      o.warmup_seconds = 0.2;
+      o.list_repeats = 2;
+      o.watch_events = 200;
+    } else if (a == "--writers") {
+      o.writers.clear();
+      for (auto& w : split(value()))
+        o.writers.push_back(std::atoi(w.c_str()));
+    } else if (a == "--backends")
+      o.backends = split(value());
+    else if (a == "--list-pods")
+      o.list_pods = std::atoi(value().c_str());
+    else if (a == "--watchers")
+      o.watchers = std::atoi(value().c_str());
+    else if (a == "--watch-events")
+      o.watch_events = std::atoi(value().c_str());
+    else if (a == "--etcd")
+      o.etcd_binary = value();
+    else if (a == "--etcd-connections")
+      o.etcd_connections = std::atoi(value().c_str());
+    else if (a == "--tmp")
+      o.tmp = value();
+    else
+      fail("unknown argument " + a + " (see the top of benchmarks/store_bench.cpp)");
+  }
+  if (o.seconds <= 0 || o.writers.empty() || o.list_pods < 0 || o.watchers < 0 ||
+      o.watch_events < 0 || o.etcd_connections < 1)
+    fail("invalid arguments");
+  for (int w : o.writers)
+    if (w < 1)
+      fail("--writers takes positive counts");
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Pod every write stores: a running pod as the API server holds it (defaults applied, status
+// filled in), about 1.5 KB in Kubernetes' protobuf encoding. Only the name changes per write.
+
+const char* pod_manifest = R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: checkout-7d9f8b6c5-x2x4z
+  namespace: shop
+  generateName: checkout-7d9f8b6c5-
+  labels: {app: checkout, tier: backend, team: payments, pod-template-hash: 7d9f8b6c5}
+  annotations: {prometheus.io/scrape: "true", prometheus.io/port: "9090"}
+  ownerReferences:
+  - {apiVersion: apps/v1, kind: ReplicaSet, name: checkout-7d9f8b6c5, controller: true,
+     blockOwnerDeletion: true, uid: 5b0c1f9e-8d3a-4c55-9a0e-2f1d6b7c8e90}
+spec:
+  nodeName: worker-3
+  terminationGracePeriodSeconds: 45
+  tolerations:
+  - {key: dedicated, operator: Equal, value: payments, effect: NoSchedule}
+  containers:
+  - name: checkout
+    image: registry.local/checkout:2.4.1
+    args: ["--port=8080", "--metrics-port=9090"]
+    ports:
+    - {name: http, containerPort: 8080}
+    - {name: metrics, containerPort: 9090}
+    env:
+    - {name: LOG_LEVEL, value: info}
+    - name: POD_IP
+      valueFrom: {fieldRef: {fieldPath: status.podIP}}
+    resources:
+      requests: {cpu: 250m, memory: 256Mi}
+      limits: {cpu: "1", memory: 512Mi}
+    readinessProbe:
+      httpGet: {path: /ready, port: http}
+      periodSeconds: 5
+    livenessProbe:
+      httpGet: {path: /healthz, port: http}
+      initialDelaySeconds: 10
+    volumeMounts:
+    - {name: cache, mountPath: /var/cache/checkout}
+    - {name: config, mountPath: /etc/checkout, readOnly: true}
+  - name: sidecar
+    image: registry.local/log-shipper:1.2
+    resources:
+      requests: {cpu: 50m, memory: 64Mi}
+  volumes:
+  - name: cache
+    emptyDir: {sizeLimit: 1Gi}
+  - name: config
+    configMap: {name: checkout-config}
+status:
+  phase: Running
+  hostIP: 10.0.0.13
+  podIP: 10.244.3.17
+  podIPs: [{ip: 10.244.3.17}]
+  qosClass: Burstable
+  startTime: "2024-05-01T10:00:00Z"
+  conditions:
+  - {type: Initialized, status: "True", lastTransitionTime: "2024-05-01T10:00:00Z"}
+  - {type: Ready, status: "True", lastTransitionTime: "2024-05-01T10:00:09Z"}
+  - {type: ContainersReady, status: "True", lastTransitionTime: "2024-05-01T10:00:09Z"}
+  - {type: PodScheduled, status: "True", lastTransitionTime: "2024-05-01T10:00:00Z"}
+  containerStatuses:
+  - name: checkout
+    ready: true
+    started: true
+    restartCount: 0
+    image: registry.local/checkout:2.4.1
+    imageID: registry.local/checkout@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    containerID: containerd://4e1f0c8a2b3d4e5f60718293a4b5c6d7e8f9012a3b4c5d6e7f8091a2b3c4d5e6
+    state: {running: {startedAt: "2024-05-01T10:00:02Z"}}
+  - name: sidecar
+    ready: true
+    started: true
+    restartCount: 0
+    image: registry.local/log-shipper:1.2
+    imageID: registry.local/log-shipper@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+    containerID: containerd://0a1b2c3d4e5f60718293a4b5c6d7e8f9012a3b4c5d6e7f8091a2b3c4d5e6f708
+    state: {running: {startedAt: "2024-05-01T10:00:02Z"}}
+)";
+
+// The decoded, admitted Pod; writers copy it and set the name.
+struct pod_source {
+  const config::kind_info* kind = nullptr;
+  std::unique_ptr<google::protobuf::Message> pod;
+
+  core::v1::Pod make(const std::string& ns, const std::string& name) const {
+    core::v1::Pod p;
+    p.CopyFrom(*pod);
+    p.mutable_metadata()->set_namespace_(ns);
+    p.mutable_metadata()->set_name(name);
+    return p;
+  }
+};
+
+pod_source load_pod() {
+  auto decoded = config::decode_manifests(pod_manifest, config::decode_mode::strict);
+  if (decoded.size() != 1 || !decoded[0].ok())
+    fail("the benchmark pod does not decode: " +
+         (decoded.empty() ? std::string() : decoded[0].message()));
+  auto admitted = config::admit(*decoded[0].kind, *decoded[0].object);
+  if (!admitted.ok())
+    fail("the benchmark pod is invalid: " +
+         admitted.message(*decoded[0].kind, *decoded[0].object));
+  return {decoded[0].kind, std::move(decoded[0].object)};
+}
+
+// What the API server would add on create and store in etcd, so etcd's values are as large as the
+// store's (which assigns these itself).
+std::string random_uid(std::mt19937_64& rng) {
+  static const char hex[] = "0123456789abcdef";
+  std::string s = "xxxxxxxx-xxxx-4xxx-axxx-xxxxxxxxxxxx";
+  for (auto& c : s)
+    if (c == 'x')
+      c = hex[rng() % 16];
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Systems under test, driven identically by the measurements below.
+
+// One watcher on a namespace's pods, created before the writes it must see.
+class watcher {
+public:
+  virtual ~watcher() = default;
+  /// Blocks for the next events; returns how many arrived, 0 when the watch ended.
+  virtual size_t next() = 0;
+  /// Ends the watch from any thread; a blocked next() returns 0.
+  virtual void cancel() = 0;
+};
+
+struct list_outcome {
+  std::string error;
+  size_t items = 0;
+};
+
+class backend {
+public:
+  virtual ~backend() = default;
+  virtual std::string name() const = 0;
+  /// True when create returns only after the write is synced to disk.
+  virtual bool durable() const = 0;
+  /// Creates a pod; returns an error text or "". Called from many threads at once.
+  virtual std::string create_pod(const std::string& ns, const std::string& name) = 0;
+  /// Every pod of a namespace, decoded into messages as the API server needs them.
+  virtual list_outcome list_pods(const std::string& ns) = 0;
+  /// A watcher of a namespace's pods from now on; null and `error` set on failure.
+  virtual std::unique_ptr<watcher> watch_pods(const std::string& ns, std::string& error) = 0;
+};
+
+// etcd, keyed as Kubernetes keys pods in etcd; values are the `k8s\0` envelope the API server
+// stores.
+class etcd_backend : public backend {
+public:
+  etcd_backend(const pod_source& pods, const std::string& endpoint, int connections)
+      : pods_(pods), client_(endpoint, connections) {}
+  std::string name() const override { return "etcd"; }
+  bool durable() const override { return true; }
+
+  std::string value_for(const std::string& ns, const std::string& name) {
+    auto pod = pods_.make(ns, name);
+    {
+      std::lock_guard<std::mutex> lock(rng_mutex_);
+      pod.mutable_metadata()->set_uid(random_uid(rng_));
+    }
+    pod.mutable_metadata()->mutable_creationtimestamp()->set_seconds(
+        std::chrono::duration_cast<std::chrono::seconds>(
+            std::chrono::system_clock::now().time_since_epoch())
+            .count());
+    return config::encode_protobuf(*pods_.kind, pod);
+  }
+
+  std::string create_pod(const std::string& ns, const std::string& name) override {
+    auto r = client_.put(key_prefix(ns) + name, value_for(ns, name));
+    return r.status.error;
+  }
+
+  list_outcome list_pods(const std::string& ns) override {
+    auto r = client_.range_prefix(key_prefix(ns));
+    if (!r.status.ok())
+      return {r.status.error, 0};
+    list_outcome out;
+    for (const auto& kv : r.kvs) {
+      auto decoded = config::decode_protobuf(kv.value(), pods_.kind);
+      if (!decoded.ok())
+        return {"undecodable value at " + kv.key() + ": " + decoded.message(), 0};
+      ++out.items;
+    }
+    return out;
+  }
+
+  std::unique_ptr<watcher> watch_pods(const std::string& ns, std::string& error) override {
+    struct etcd_watcher : watcher {
+      std::unique_ptr<benchmarks::etcd::watch_stream> stream;
+      std::vector<mvccpb::Event> events;
+      size_t next() override { return stream->next(events) ? events.size() : 0; }
+      void cancel() override { stream->cancel(); }
+    };
+    auto w = std::make_unique<etcd_watcher>();
+    w->stream = client_.watch_prefix(key_prefix(ns));
+    if (!w->stream->status().ok()) {
+      error = w->stream->status().error;
+      return nullptr;
+    }
+    return w;
+  }
+
+private:
+  static std::string key_prefix(const std::string& ns) { return "/registry/pods/" + ns + "/"; }
+
+  const pod_source& pods_;
+  benchmarks::etcd::client client_;
+  std::mutex rng_mutex_;
+  std::mt19937_64 rng_{42};
+};
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+std::map<std::string, double> etcd_figures; // "<metric>/<writers>" -> value, for ratios
+
+void emit(json line, const std::string& backend_name, const std::string& key) {
+  double v = line["value"].get<double>();
+  if (backend_name == "etcd")
+    etcd_figures[key] = v;
+  else if (auto it = etcd_figures.find(key); it != etcd_figures.end() && it->second > 0)
+    line["ratio_vs_etcd"] = std::round(v / it->second * 100) / 100;
+  std::printf("%s\n", line.dump().c_str());
+  std::fflush(stdout);
+}
+
+json figure(const char* metric, backend& b) {
+  json j;
+  j["bench"] = "store";
+  j["metric"] = metric;
+  j["backend"] = b.name();
+  return j;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Durable writes
+
+struct write_run {
+  size_t writes = 0;
+  double seconds = 0;
+  std::vector<double> latencies_ms;
+  std::string error;
+};
+
+// `writers` threads each create pods with distinct names for `seconds`; every write is timed.
+write_run run_writes(backend& b, int writers, double seconds, const std::string& ns,
+                     const std::string& tag) {
+  std::vector<std::vector<double>> lat(writers);
+  std::vector<std::string> errors(writers);
+  std::atomic<int> ready{0};
+  std::atomic<bool> go{false};
+  clock_type::time_point start, deadline;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < writers; ++t) {
+    threads.emplace_back([&, t] {
+      lat[t].reserve(4096);
+      ready.fetch_add(1);
+      while (!go.load(std::memory_order_acquire))
+        std::this_thread::yield();
+      for (size_t i = 0;; ++i) {
+        auto t0 = clock_type::now();
+        if (t0 >= deadline)
+          break;
+        auto err = b.create_pod(ns, tag + "-" + std::to_string(t) + "-" + std::to_string(i));
+        auto t1 = clock_type::now();
+        if (!err.empty()) {
+          errors[t] = err;
+          break;
+        }
+        lat[t].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+      }
+    });
+  }
+  while (ready.load() < writers)
+    std::this_thread::yield();
+  start = clock_type::now();
+  deadline = start + std::chrono::duration_cast<clock_type::duration>(
+                         std::chrono::duration<double>(seconds));
+  go.store(true, std::memory_order_release);
+  for (auto& th : threads)
+    th.join();
+  write_run r;
+  r.seconds = seconds_since(start);
+  for (int t = 0; t < writers; ++t) {
+    if (r.error.empty() && !errors[t].empty())
+      r.error = errors[t];
+    r.latencies_ms.insert(r.latencies_ms.end(), lat[t].begin(), lat[t].end());
+  }
+  r.writes = r.latencies_ms.size();
+  return r;
+}
+
+double percentile(std::vector<double>& v, double p) {
+  if (v.empty())
+    return 0;
+  size_t k = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+double round_to(double v, int digits) {
+  double m = std::pow(10.0, digits);
+  return std::round(v * m) / m;
+}
+
+void bench_writes(backend& b, int writers, const options& o, size_t value_bytes) {
+  auto tag = "w" + std::to_string(writers);
+  run_writes(b, writers, o.warmup_seconds, "warmup", tag);
+  auto r = run_writes(b, writers, o.seconds, "writes", tag);
+  if (!r.error.empty())
+    fail(b.name() + " write failed at " + std::to_string(writers) + " writers: " + r.error);
+  std::string suffix = "/" + std::to_string(writers);
+
+  auto j = figure("durable_writes_per_second", b);
+  j["writers"] = writers;
+  j["value"] = std::round(r.writes / r.seconds);
+  j["unit"] = "writes/s";
+  j["durable"] = b.durable();
+  j["writes"] = r.writes;
+  j["value_bytes"] = value_bytes;
+  if (writers == 1)
+    j["anchor"] = 583; // etcd's published figure for 1 client
+  else if (writers >= 256)
+    j["anchor"] = 44000; // etcd's published figure for 1,000 clients on 8 vCPU
+  emit(j, b.name(), "writes" + suffix);
+
+  for (auto [metric, p] : {std::pair{"write_latency_p50", 0.50}, {"write_latency_p99", 0.99}}) {
+    auto l = figure(metric, b);
+    l["writers"] = writers;
+    l["value"] = round_to(percentile(r.latencies_ms, p), 3);
+    l["unit"] = "ms";
+    emit(l, b.name(), std::string(metric) + suffix);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// List
+
+void bench_list(backend& b, const options& o) {
+  const std::string ns = "list";
+  auto seeded = clock_type::now();
+  // Seed with 64 writers, each a contiguous share of the names.
+  std::vector<std::thread> threads;
+  std::vector<std::string> errors(64);
+  for (int t = 0; t < 64; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = t; i < o.list_pods && errors[t].empty(); i += 64)
+        errors[t] = b.create_pod(ns, "pod-" + std::to_string(i));
+    });
+  for (auto& th : threads)
+    th.join();
+  for (auto& e : errors)
+    if (!e.empty())
+      fail(b.name() + " seeding the list failed: " + e);
+  double seed_seconds = seconds_since(seeded);
+
+  std::vector<double> ms;
+  for (int i = 0; i < o.list_repeats; ++i) {
+    auto t0 = clock_type::now();
+    auto r = b.list_pods(ns);
+    ms.push_back(seconds_since(t0) * 1000);
+    if (!r.error.empty())
+      fail(b.name() + " list failed: " + r.error);
+    if (r.items != static_cast<size_t>(o.list_pods))
+      fail(b.name() + " listed " + std::to_string(r.items) + " pods, expected " +
+           std::to_string(o.list_pods));
+  }
+  auto j = figure("list_pods_ms", b);
+  j["pods"] = o.list_pods;
+  j["value"] = round_to(percentile(ms, 0.5), 2);
+  j["unit"] = "ms";
+  j["repeats"] = o.list_repeats;
+  j["seed_seconds"] = round_to(seed_seconds, 2);
+  emit(j, b.name(), "list");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Watch fan-out
+
+// `watchers` watchers on one namespace, then `watch_events` creates by `watch_writers` threads;
+// the figure is the time from the first write until every watcher has seen every event.
+void bench_watch(backend& b, const options& o) {
+  const std::string ns = "watch";
+  std::vector<std::unique_ptr<watcher>> ws;
+  for (int i = 0; i < o.watchers; ++i) {
+    std::string error;
+    auto w = b.watch_pods(ns, error);
+    if (!w)
+      fail(b.name() + " watch failed: " + error);
+    ws.push_back(std::move(w));
+  }
+  const size_t expected = o.watch_events;
+  std::atomic<int> done{0};
+  std::vector<clock_type::time_point> finished(o.watchers);
+  std::vector<size_t> seen(o.watchers, 0);
+  std::vector<std::thread> readers;
+  for (int i = 0; i < o.watchers; ++i)
+    readers.emplace_back([&, i] {
+      while (seen[i] < expected) {
+        size_t n = ws[i]->next();
+        if (n == 0)
+          break;
+        seen[i] += n;
+      }
+      finished[i] = clock_type::now();
+      done.fetch_add(1);
+    });
+
+  auto start = clock_type::now();
+  std::vector<std::thread> writers;
+  std::vector<std::string> errors(o.watch_writers);
+  for (int t = 0; t < o.watch_writers; ++t)
+    writers.emplace_back([&, t] {
+      for (int i = t; i < o.watch_events && errors[t].empty(); i += o.watch_writers)
+        errors[t] = b.create_pod(ns, "pod-" + std::to_string(i));
+    });
+  for (auto& th : writers)
+    th.join();
+  double write_seconds = seconds_since(start);
+  for (auto& e : errors)
+    if (!e.empty())
+      fail(b.name() + " watch writes failed: " + e);
+
+  auto give_up = clock_type::now() + std::chrono::seconds(60);
+  while (done.load() < o.watchers && clock_type::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (auto& w : ws)
+    w->cancel();
+  for (auto& th : readers)
+    th.join();
+  clock_type::time_point last = start;
+  for (int i = 0; i < o.watchers; ++i) {
+    if (seen[i] < expected)
+      fail(b.name() + " watcher " + std::to_string(i) + " saw " + std::to_string(seen[i]) +
+           " of " + std::to_string(expected) + " events");
+    last = std::max(last, finished[i]);
+  }
+  double seconds = std::chrono::duration<double>(last - start).count();
+  auto j = figure("watch_fanout_seconds", b);
+  j["watchers"] = o.watchers;
+  j["events"] = o.watch_events;
+  j["writers"] = o.watch_writers;
+  j["value"] = round_to(seconds, 3);
+  j["unit"] = "s";
+  j["write_seconds"] = round_to(write_seconds, 3);
+  j["events_delivered_per_second"] =
+      std::round(o.watchers * static_cast<double>(o.watch_events) / seconds);
+  emit(j, b.name(), "watch");
+}
+
+void print_goals() {
+  auto goal = [](const char* name, const std::string& key, double target) {
+    auto it = etcd_figures.find(key);
+    (void)it;
+    (void)name;
+    (void)target;
+  };
+  goal("", "", 0);
+}
+
+} // namespace
+
+// Static, so that fail()'s std::exit still stops etcd and removes its directory.
+static std::unique_ptr<benchmarks::etcd::process> etcd_process;
+
+int main(int argc, char** argv) {
+  options o = parse_options(argc, argv);
+  pod_source pods = load_pod();
+  size_t value_bytes = config::encode_protobuf(*pods.kind, *pods.pod).size();
+
+  std::vector<std::unique_ptr<backend>> backends;
+  for (const auto& name : o.backends) {
+    if (name == "etcd") {
+      std::string error;
+      benchmarks::etcd::process_options po;
+      po.binary = o.etcd_binary;
+      po.temp_parent = o.tmp;
+      etcd_process = benchmarks::etcd::process::start(po, error);
+      if (!etcd_process)
+        fail("cannot start etcd: " + error);
+      backends.push_back(
+          std::make_unique<etcd_backend>(pods, etcd_process->endpoint(), o.etcd_connections));
+    } else {
+      fail("unknown backend " + name);
+    }
+  }
+
+  // Interleaved per figure, etcd first, so a burst of load on the machine hits all alike and
+  // every troupe figure has etcd's from moments before to compare with.
+  for (int writers : o.writers)
+    for (auto& b : backends)
+      bench_writes(*b, writers, o, value_bytes);
+  if (o.list_pods > 0)
+    for (auto& b : backends)
+      bench_list(*b, o);
+  if (o.watchers > 0 && o.watch_events > 0)
+    for (auto& b : backends)
+      bench_watch(*b, o);
+  print_goals();
+  backends.clear();
+  if (etcd_process)
+    etcd_process->stop();
+  return 0;
+}
