@@ -1,0 +1,296 @@
+#include "store/engine_store.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "config/object_codec.hpp"
+#include "store/keys.hpp"
+#include "store/object_meta.hpp"
+#include "store/uuid.hpp"
+#include "store/write_plan.hpp"
+
+namespace troupe::store {
+
+using google::protobuf::Message;
+
+engine_store::engine_store(std::unique_ptr<kv_engine> engine, store_options options)
+    : engine_(std::move(engine)),
+      options_(std::move(options)),
+      log_(std::make_shared<event_log>(options_.history_window, options_.watcher_max_lag)),
+      commits_(options_.max_batch) {}
+
+engine_store::~engine_store() {
+  log_->close_all(status::closed("the store at " + engine_->name() + " was closed"));
+}
+
+status engine_store::start() {
+  const auto& rec = engine_->recovered();
+  std::vector<event_log::event_ptr> events;
+  events.reserve(rec.history.size());
+  for (const auto& [rev, bytes] : rec.history) {
+    auto bad = [&, rev = rev](const std::string& why) {
+      return status::corruption("open store " + engine_->name() + ": history record " +
+                                std::to_string(rev) + " " + why);
+    };
+    auto r = decode_history_record(bytes);
+    if (!r) return bad("does not decode");
+    const auto* kind = kind_for_key(r->key);
+    if (kind == nullptr) return bad("has a key of no known kind: " + std::string(r->key));
+    auto e = std::make_shared<history_event>();
+    e->revision = rev;
+    e->type = r->type;
+    e->key = std::string(r->key);
+    auto object = decode(*kind, r->object);
+    if (!object.ok()) return bad("has an object that does not decode");
+    e->object = *object;
+    if (!r->prev.empty()) {
+      auto prev = decode(*kind, r->prev);
+      if (!prev.ok()) return bad("has a previous object that does not decode");
+      e->prev = *prev;
+    }
+    events.push_back(std::move(e));
+  }
+  log_->reset(rec.compacted, std::move(events));
+  disk_compacted_ = rec.compacted;
+  revision_.store(rec.revision);
+  return status::ok();
+}
+
+status engine_store::check_kind(const config::kind_info& kind) const {
+  if (kind.descriptor == nullptr || kind.resource.empty() || !kind.is_storage_version()) {
+    return status::invalid(kind.api_version() + " " + kind.kind +
+                           " is not a stored kind (store its storage version)");
+  }
+  return status::ok();
+}
+
+result<std::shared_ptr<const Message>> engine_store::decode(const config::kind_info& kind,
+                                                            std::string_view bytes) const {
+  std::shared_ptr<Message> m = kind.new_object();
+  if (!m->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return status::corruption("a stored " + kind.kind + " in " + engine_->name() +
+                              " does not decode");
+  }
+  return std::shared_ptr<const Message>(std::move(m));
+}
+
+status engine_store::failure() const {
+  std::lock_guard<std::mutex> lock(failed_mu_);
+  return failed_;
+}
+
+void engine_store::submit(const std::vector<pending_write*>& writes) {
+  commits_.submit(writes, [this](std::vector<pending_write*>& group) { process(group); });
+}
+
+result<write_result> engine_store::create(const config::kind_info& kind, const Message& object,
+                                          config::timestamp now) {
+  if (auto s = check_kind(kind); !s) return s;
+  if (object.GetDescriptor() != kind.descriptor) {
+    return status::invalid("object is a " + object.GetDescriptor()->full_name() + ", not a " +
+                           kind.kind);
+  }
+  const auto& m = object_meta(object);
+  pending_write w;
+  w.what = op::create;
+  w.kind = &kind;
+  w.key = key_for(kind, m.namespace_(), m.name());
+  w.name = m.name();
+  w.object = &object;
+  w.now = now;
+  w.uid = options_.new_uid ? options_.new_uid() : random_uuid();
+  submit({&w});
+  return std::move(w.out);
+}
+
+result<write_result> engine_store::update(const config::kind_info& kind, const Message& object) {
+  if (auto s = check_kind(kind); !s) return s;
+  if (object.GetDescriptor() != kind.descriptor) {
+    return status::invalid("object is a " + object.GetDescriptor()->full_name() + ", not a " +
+                           kind.kind);
+  }
+  const auto& m = object_meta(object);
+  pending_write w;
+  w.what = op::update;
+  w.kind = &kind;
+  w.key = key_for(kind, m.namespace_(), m.name());
+  w.name = m.name();
+  w.object = &object;
+  submit({&w});
+  return std::move(w.out);
+}
+
+result<write_result> engine_store::remove(const config::kind_info& kind, std::string_view ns,
+                                          std::string_view name, const delete_options& options,
+                                          config::timestamp now) {
+  if (auto s = check_kind(kind); !s) return s;
+  pending_write w;
+  w.what = op::remove;
+  w.kind = &kind;
+  w.key = key_for(kind, ns, name);
+  w.name = std::string(name);
+  w.del = options;
+  w.now = now;
+  submit({&w});
+  return std::move(w.out);
+}
+
+result<std::vector<write_result>> engine_store::remove_collection(const config::kind_info& kind,
+                                                                  const list_options& selection,
+                                                                  const delete_options& options,
+                                                                  config::timestamp now) {
+  list_options all = selection;
+  all.limit = 0;
+  all.continue_token.clear();
+  auto listed = list(kind, all);
+  if (!listed.ok()) return listed.status();
+  // One group for the whole collection: one sync for all its deletions.
+  std::vector<pending_write> writes(listed->items.size());
+  std::vector<pending_write*> ptrs;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    const auto& m = object_meta(*listed->items[i].object);
+    auto& w = writes[i];
+    w.what = op::remove;
+    w.kind = &kind;
+    w.key = listed->items[i].key;
+    w.name = m.name();
+    w.del = options;
+    w.now = now;
+    ptrs.push_back(&w);
+  }
+  if (!ptrs.empty()) submit(ptrs);
+  std::vector<write_result> out;
+  for (auto& w : writes) {
+    if (w.out.ok()) {
+      out.push_back(std::move(*w.out));
+    } else if (!w.out.status().is(status::code::not_found)) {
+      return w.out.status();
+    }
+  }
+  return out;
+}
+
+status engine_store::read_current(const pending_write& w, current_state* out) {
+  auto r = engine_->get(w.key);
+  if (!r.ok()) return r.status();
+  if (!r->has_value()) return status::ok();
+  auto obj = decode(*w.kind, **r);
+  if (!obj.ok()) return obj.status();
+  out->object = *obj;
+  out->bytes = std::move(**r);
+  return status::ok();
+}
+
+// Runs in one thread at a time (the group's leader): plans every write of the group against the
+// state as the earlier writes of the group leave it, commits them in one batch, then publishes.
+void engine_store::process(std::vector<pending_write*>& group) {
+  if (auto f = failure(); !f) {
+    for (auto* w : group) w->out = f;
+    return;
+  }
+  std::map<std::string, current_state, std::less<>> state;
+  int64_t rev = revision_.load();
+  kv_batch batch;
+  std::vector<event_log::event_ptr> events;
+  std::vector<pending_write*> written;
+  const bool keep_history = engine_->keeps_history();
+  for (auto* w : group) {
+    auto it = state.find(w->key);
+    if (it == state.end()) {
+      current_state cur;
+      if (auto s = read_current(*w, &cur); !s) {
+        w->out = s;
+        continue;
+      }
+      it = state.emplace(w->key, std::move(cur)).first;
+    }
+    current_state& cur = it->second;
+    write_plan plan;
+    switch (w->what) {
+      case op::create: plan = plan_create(*w->kind, cur.object.get(), *w->object, rev + 1, w->now, w->uid); break;
+      case op::update: plan = plan_update(*w->kind, cur.object.get(), *w->object, rev + 1); break;
+      case op::remove: plan = plan_delete(*w->kind, w->name, cur.object.get(), w->del, rev + 1, w->now); break;
+    }
+    if (plan.act == write_plan::action::reject) {
+      w->out = plan.error;
+      rejected_.fetch_add(1);
+      continue;
+    }
+    if (plan.act == write_plan::action::none) {
+      write_result r;
+      r.object = {w->key, parse_revision(object_meta(*cur.object).resourceversion()).value_or(0),
+                  cur.object};
+      r.changed = false;
+      w->out = std::move(r);
+      continue;
+    }
+    ++rev;
+    std::string bytes = config::serialize_deterministic(*plan.object);
+    std::shared_ptr<const Message> object = plan.object;
+    auto e = std::make_shared<history_event>();
+    e->revision = rev;
+    e->type = plan.event;
+    e->key = w->key;
+    e->object = object;
+    e->prev = cur.object;
+    if (keep_history) {
+      batch.history.emplace_back(rev, encode_history_record({plan.event, w->key, bytes, cur.bytes}));
+    }
+    write_result r;
+    r.object = {w->key, rev, object};
+    if (plan.act == write_plan::action::remove) {
+      batch.objects.emplace_back(w->key, std::nullopt);
+      cur = current_state{};
+      r.deleted = true;
+    } else {
+      batch.objects.emplace_back(w->key, bytes);
+      cur = current_state{object, std::move(bytes)};
+    }
+    w->out = std::move(r);
+    events.push_back(std::move(e));
+    written.push_back(w);
+  }
+  if (events.empty()) return;
+  batch.revision = rev;
+  // Drop history beyond the window, at most twice what this batch adds (plus a floor), so a
+  // shrunken window is caught up over several commits instead of one long one.
+  const int64_t target = rev - static_cast<int64_t>(std::max<size_t>(options_.history_window, 1));
+  if (keep_history && target > disk_compacted_) {
+    const int64_t most = std::max<int64_t>(2 * static_cast<int64_t>(events.size()), 1024);
+    batch.compact_from = disk_compacted_;
+    batch.compact_to = std::min(target, disk_compacted_ + most);
+  }
+  if (auto s = engine_->commit(batch, options_.sync); !s) {
+    {
+      std::lock_guard<std::mutex> lock(failed_mu_);
+      failed_ = status::closed(s.message() + "; the store takes no more writes until reopened");
+    }
+    for (auto* w : written) w->out = s;
+    return;
+  }
+  if (batch.compact_to > batch.compact_from) disk_compacted_ = batch.compact_to;
+  syncs_.fetch_add(1);
+  writes_.fetch_add(events.size());
+  uint64_t seen = max_batch_.load();
+  while (events.size() > seen && !max_batch_.compare_exchange_weak(seen, events.size())) {
+  }
+  compacted_events_.fetch_add(log_->append(std::move(events)));
+  revision_.store(rev);
+}
+
+store_stats engine_store::stats() const {
+  store_stats s;
+  s.revision = revision_.load();
+  s.compacted_revision = log_->compacted();
+  s.writes = writes_.load();
+  s.rejected_writes = rejected_.load();
+  s.syncs = syncs_.load();
+  s.max_batch = max_batch_.load();
+  s.history_events = log_->size();
+  s.compacted_events = compacted_events_.load();
+  s.open_watchers = log_->watchers();
+  s.dropped_watchers = log_->dropped_watchers();
+  return s;
+}
+
+} // namespace troupe::store
