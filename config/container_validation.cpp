@@ -184,7 +184,7 @@ field_errors validate_volume_mounts(const core::Container& c, const field_path& 
     auto p = path.index(i);
     if (m.name().empty()) out.push_back(field_error::required(p.child("name")));
     else if (!volumes.count(m.name()))
-      out.push_back(field_error::invalid(p.child("name"), quote(m.name()), "not found"));  // upstream: Not found: "x"
+      out.push_back(field_error::not_found(p.child("name"), quote(m.name())));
     if (m.mountpath().empty()) out.push_back(field_error::required(p.child("mountPath")));
     else if (!paths.insert(m.mountpath()).second)
       out.push_back(field_error::invalid(p.child("mountPath"), quote(m.mountpath()), "must be unique"));

@@ -72,6 +72,9 @@ std::string field_error::to_string() const {
     case kind::duplicate:
       out += "Duplicate value: " + value;
       break;
+    case kind::not_found:
+      out += "Not found: " + value;
+      break;
     case kind::forbidden:
       out += "Forbidden";
       break;
@@ -111,6 +114,10 @@ field_error field_error::not_supported(const field_path& p, std::string value,
 
 field_error field_error::duplicate(const field_path& p, std::string value) {
   return {kind::duplicate, p.str(), std::move(value), {}};
+}
+
+field_error field_error::not_found(const field_path& p, std::string value) {
+  return {kind::not_found, p.str(), std::move(value), {}};
 }
 
 field_error field_error::forbidden(const field_path& p, std::string detail) {

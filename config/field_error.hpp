@@ -34,6 +34,7 @@ struct field_error {
     invalid,        // "Invalid value: <value>: <detail>"
     not_supported,  // "Unsupported value: <value>: supported values: ..."
     duplicate,      // "Duplicate value: <value>"
+    not_found,      // "Not found: <value>"
     forbidden,      // "Forbidden: <detail>"
     too_long,       // "Too long: <detail>"
     unknown_field,  // "unknown field" (strict decoding)
@@ -52,6 +53,7 @@ struct field_error {
   static field_error not_supported(const field_path& p, std::string value,
                                    const std::vector<std::string>& supported);
   static field_error duplicate(const field_path& p, std::string value);
+  static field_error not_found(const field_path& p, std::string value);
   static field_error forbidden(const field_path& p, std::string detail);
   static field_error too_long(const field_path& p, size_t max_len);
   static field_error unknown_field(const field_path& p);

@@ -56,6 +56,11 @@ TEST_CASE("validation: pod metadata", "[unit][validation]") {
 TEST_CASE("validation: pod containers", "[unit][validation]") {
   t::run_validation_cases<core::Pod>("v1", "Pod", t::make_pod, {
       {"no containers", [](core::Pod& p) { p.mutable_spec()->clear_containers(); }, {"spec.containers: Required value"}},
+      {"volumeMount names a missing volume", [](core::Pod& p) {
+         auto* m = first_container(p).add_volumemounts();
+         m->set_name("data");
+         m->set_mountpath("/data");
+       }, {"spec.containers[0].volumeMounts[0].name: Not found: \"data\""}},
       {"container name not a DNS label", [](core::Pod& p) { first_container(p).set_name("Web"); },
        {"spec.containers[0].name: Invalid value: \"Web\": a lowercase RFC 1123 label must consist of lower case "
         "alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or "
