@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cerrno>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -493,16 +494,19 @@ write_run run_writes(backend& b, int writers, double seconds, const std::string&
                      const std::string& tag) {
   std::vector<std::vector<double>> lat(writers);
   std::vector<std::string> errors(writers);
-  std::atomic<int> ready{0};
-  std::atomic<bool> go{false};
+  // Writers wait (not spin: they would starve the thread creating the others) until all exist.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool go = false;
   clock_type::time_point start, deadline;
   std::vector<std::thread> threads;
   for (int t = 0; t < writers; ++t) {
     threads.emplace_back([&, t] {
       lat[t].reserve(4096);
-      ready.fetch_add(1);
-      while (!go.load(std::memory_order_acquire))
-        std::this_thread::yield();
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait(lock, [&] { return go; });
+      }
       for (size_t i = 0;; ++i) {
         auto t0 = clock_type::now();
         if (t0 >= deadline)
@@ -517,12 +521,14 @@ write_run run_writes(backend& b, int writers, double seconds, const std::string&
       }
     });
   }
-  while (ready.load() < writers)
-    std::this_thread::yield();
-  start = clock_type::now();
-  deadline = start + std::chrono::duration_cast<clock_type::duration>(
-                         std::chrono::duration<double>(seconds));
-  go.store(true, std::memory_order_release);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    start = clock_type::now();
+    deadline = start + std::chrono::duration_cast<clock_type::duration>(
+                           std::chrono::duration<double>(seconds));
+    go = true;
+  }
+  cv.notify_all();
   for (auto& th : threads)
     th.join();
   write_run r;
@@ -745,18 +751,24 @@ int main(int argc, char** argv) {
         fail("cannot start etcd: " + error);
       backends.push_back(
           std::make_unique<etcd_backend>(pods, etcd_process->endpoint(), o.etcd_connections));
-    } else if (name == "troupe-rocksdb") {
-      rocksdb_dir.path = make_temp_dir(o.tmp, "troupe-store");
-      auto opened = store::open_rocksdb_store(rocksdb_dir.path + "/db");
+    } else if (name == "troupe-rocksdb" || name == "troupe-rocksdb-nosync") {
+      // -nosync (not run by default) acknowledges before the WAL is synced: the difference to
+      // troupe-rocksdb is what the syncs cost.
+      if (rocksdb_dir.path.empty())
+        rocksdb_dir.path = make_temp_dir(o.tmp, "troupe-store");
+      store::store_options so;
+      so.sync = name == "troupe-rocksdb";
+      auto opened = store::open_rocksdb_store(rocksdb_dir.path + "/" + name, so);
       if (!opened.ok())
         fail("cannot open the RocksDB store: " + opened.status().to_string());
       backends.push_back(
-          std::make_unique<troupe_backend>(name, pods, std::move(opened.value()), true));
+          std::make_unique<troupe_backend>(name, pods, std::move(opened.value()), so.sync));
     } else if (name == "troupe-memory") {
       backends.push_back(
           std::make_unique<troupe_backend>(name, pods, store::make_memory_store(), false));
     } else {
-      fail("unknown backend " + name + " (etcd, troupe-rocksdb, troupe-memory)");
+      fail("unknown backend " + name +
+           " (etcd, troupe-rocksdb, troupe-memory, troupe-rocksdb-nosync)");
     }
   }
 
