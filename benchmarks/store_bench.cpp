@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "benchmarks/etcd/etcd_client.hpp"
+#include "benchmarks/etcd/etcd_metrics.hpp"
 #include "benchmarks/etcd/etcd_process.hpp"
 #include "config/admission.hpp"
 #include "config/object_codec.hpp"
@@ -286,9 +287,18 @@ public:
 class etcd_backend : public backend {
 public:
   etcd_backend(const pod_source& pods, const std::string& endpoint, int connections)
-      : pods_(pods), client_(endpoint, connections) {}
+      : pods_(pods), endpoint_(endpoint), client_(endpoint, connections) {}
   std::string name() const override { return "etcd"; }
   bool durable() const override { return true; }
+  // etcd's own count of WAL syncs.
+  uint64_t syncs() const override {
+    std::string error;
+    auto text = benchmarks::etcd::fetch_metrics(endpoint_, error);
+    if (!text)
+      fail("reading etcd's metrics: " + error);
+    auto v = benchmarks::etcd::metric_value(*text, "etcd_disk_wal_fsync_duration_seconds_count");
+    return v ? static_cast<uint64_t>(*v) : 0;
+  }
 
   std::string value_for(const std::string& ns, const std::string& name) {
     auto pod = pods_.make(ns, name);
@@ -342,6 +352,7 @@ private:
   static std::string key_prefix(const std::string& ns) { return "/registry/pods/" + ns + "/"; }
 
   const pod_source& pods_;
+  std::string endpoint_;
   benchmarks::etcd::client client_;
   std::mutex rng_mutex_;
   std::mt19937_64 rng_{42};
