@@ -1,0 +1,62 @@
+#pragma once
+// troupe-server's configuration: defaults < YAML file (--config FILE) < command-line flags.
+// Every setting has one flag and one YAML key (same meaning, same checks), and every error names
+// the flag or the key (and the file):
+//   invalid argument "70000" for "--node-port" flag: port must be an integer from 1 to 65535
+//   /etc/troupe.yaml: unknown key "dataDirr"
+// Parsing is pure apart from reading the --config file; nothing here throws.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace troupe::server {
+
+struct host_port {
+  std::string host;
+  uint16_t port = 0;
+
+  /// "127.0.0.1:6443", "[::1]:6443".
+  std::string to_string() const;
+};
+
+/// Parses "host:port" or "[ipv6]:port" into `out`; empty on success, else what is wrong.
+std::string parse_host_port(const std::string& text, host_port& out);
+/// Parses a TCP port 1-65535 into `out`; empty on success, else what is wrong.
+std::string parse_port(const std::string& text, uint16_t& out);
+
+struct server_config {
+  std::string data_dir = "./troupe-data";
+  host_port api_address{"127.0.0.1", 6443};      // HTTPS Kubernetes API
+  uint16_t node_port = 7443;                      // CAF middleman, for node agents
+  host_port metrics_address{"127.0.0.1", 6480};  // Prometheus /metrics (plain HTTP)
+  std::string tls_dir;                            // empty until resolved: <data_dir>/pki
+  std::string token_file;                         // empty until resolved: <data_dir>/admin.token
+  std::vector<std::string> tls_sans;  // extra SANs for the server certificate (DNS names or IPs)
+  std::string config_file;            // the YAML file the settings came from, if any
+
+  std::string kubeconfig_path() const { return data_dir + "/admin.kubeconfig"; }
+};
+
+struct parse_outcome {
+  enum class action { run, help, fail };
+  action what = action::run;
+  server_config config;  // resolved (derived defaults filled in) when what == run
+  std::string error;     // when what == fail
+};
+
+/// Parses the command line (without argv[0]), reading the --config file if one is given.
+parse_outcome parse_server_args(const std::vector<std::string>& args);
+
+/// Applies the settings of a YAML document to `config`. `source` names the file in errors.
+/// Returns empty on success, else the first error.
+std::string apply_yaml(const std::string& yaml_text, const std::string& source,
+                       server_config& config);
+
+/// Fills the defaults that derive from the data dir (TLS dir, token file).
+void resolve_defaults(server_config& config);
+
+/// The --help text.
+std::string help_text();
+
+} // namespace troupe::server

@@ -1,0 +1,209 @@
+#include "actors/server/server_config.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <unistd.h>
+
+namespace srv = troupe::server;
+using args_t = std::vector<std::string>;
+using check_fn = std::function<void(const srv::server_config&)>;
+
+namespace {
+
+struct args_case {
+  const char* name;
+  args_t args;
+  srv::parse_outcome::action expected;
+  std::string error;  // exact error when expected == fail
+  check_fn check;     // for run
+};
+
+// A temporary YAML file removed at the end of the test.
+struct temp_yaml {
+  std::string path;
+  explicit temp_yaml(const std::string& text) {
+    path = (std::filesystem::temp_directory_path() /
+            ("troupe-config-" + std::to_string(::getpid()) + "-" +
+             std::to_string(reinterpret_cast<uintptr_t>(this)) + ".yaml"))
+             .string();
+    std::ofstream(path) << text;
+  }
+  ~temp_yaml() { std::remove(path.c_str()); }
+};
+
+} // namespace
+
+TEST_CASE("server flags: defaults, values, derived paths and rejections", "[unit][server]") {
+  using A = srv::parse_outcome::action;
+  const std::vector<args_case> cases = {
+    {"no flags: defaults, TLS dir and token file under the data dir", {}, A::run, "",
+     [](const srv::server_config& c) {
+       CHECK(c.data_dir == "./troupe-data");
+       CHECK(c.api_address.to_string() == "127.0.0.1:6443");
+       CHECK(c.node_port == 7443);
+       CHECK(c.metrics_address.to_string() == "127.0.0.1:6480");
+       CHECK(c.tls_dir == "./troupe-data/pki");
+       CHECK(c.token_file == "./troupe-data/admin.token");
+       CHECK(c.kubeconfig_path() == "./troupe-data/admin.kubeconfig");
+       CHECK(c.tls_sans.empty());
+     }},
+    {"--data-dir moves the derived paths", {"--data-dir", "/tmp/x"}, A::run, "",
+     [](const srv::server_config& c) {
+       CHECK(c.data_dir == "/tmp/x");
+       CHECK(c.tls_dir == "/tmp/x/pki");
+       CHECK(c.token_file == "/tmp/x/admin.token");
+     }},
+    {"--flag=value form", {"--api-address=127.0.0.1:16443", "--node-port=17443"}, A::run, "",
+     [](const srv::server_config& c) {
+       CHECK(c.api_address.port == 16443);
+       CHECK(c.node_port == 17443);
+     }},
+    {"explicit TLS dir and token file win over derived ones",
+     {"--data-dir", "/d", "--tls-dir", "/t", "--token-file", "/k/token"}, A::run, "",
+     [](const srv::server_config& c) {
+       CHECK(c.tls_dir == "/t");
+       CHECK(c.token_file == "/k/token");
+     }},
+    {"repeatable --tls-san", {"--tls-san", "troupe.local", "--tls-san=10.0.0.5"}, A::run, "",
+     [](const srv::server_config& c) {
+       CHECK(c.tls_sans == std::vector<std::string>{"troupe.local", "10.0.0.5"});
+     }},
+    {"IPv6 API address", {"--api-address", "[::1]:6443"}, A::run, "",
+     [](const srv::server_config& c) {
+       CHECK(c.api_address.host == "::1");
+       CHECK(c.api_address.to_string() == "[::1]:6443");
+     }},
+    {"--help wins over other flags", {"--data-dir", "/tmp/x", "--help"}, A::help, "", {}},
+    {"-h", {"-h"}, A::help, "", {}},
+    {"port out of range", {"--node-port", "70000"}, A::fail,
+     "invalid argument \"70000\" for \"--node-port\" flag: port must be an integer from 1 to "
+     "65535", {}},
+    {"port zero", {"--node-port=0"}, A::fail,
+     "invalid argument \"0\" for \"--node-port\" flag: port must be an integer from 1 to 65535",
+     {}},
+    {"port not a number", {"--api-address", "127.0.0.1:https"}, A::fail,
+     "invalid argument \"127.0.0.1:https\" for \"--api-address\" flag: port must be an integer "
+     "from 1 to 65535", {}},
+    {"address without port", {"--metrics-address", "127.0.0.1"}, A::fail,
+     "invalid argument \"127.0.0.1\" for \"--metrics-address\" flag: expected host:port", {}},
+    {"address without host", {"--api-address", ":6443"}, A::fail,
+     "invalid argument \":6443\" for \"--api-address\" flag: missing host (127.0.0.1 listens on "
+     "loopback only)", {}},
+    {"unbracketed IPv6", {"--api-address", "::1:6443"}, A::fail,
+     "invalid argument \"::1:6443\" for \"--api-address\" flag: an IPv6 address must be in "
+     "brackets, as in [::1]:6443", {}},
+    {"empty data dir", {"--data-dir="}, A::fail,
+     "invalid argument \"\" for \"--data-dir\" flag: must not be empty", {}},
+    {"unknown flag", {"--data-dri", "/x"}, A::fail, "unknown flag: --data-dri", {}},
+    {"unknown shorthand", {"-d", "/x"}, A::fail, "unknown shorthand flag: -d", {}},
+    {"stray argument", {"serve"}, A::fail, "unexpected argument \"serve\"", {}},
+    {"missing value", {"--data-dir"}, A::fail, "flag needs an argument: --data-dir", {}},
+    {"unreadable config file", {"--config", "/nonexistent/troupe.yaml"}, A::fail,
+     "cannot read config file \"/nonexistent/troupe.yaml\": No such file or directory", {}},
+  };
+  for (const auto& c : cases) {
+    DYNAMIC_SECTION(c.name) {
+      auto out = srv::parse_server_args(c.args);
+      INFO("error: " << out.error);
+      REQUIRE(out.what == c.expected);
+      if (c.expected == A::fail)
+        CHECK(out.error == c.error);
+      if (c.check)
+        c.check(out.config);
+    }
+  }
+}
+
+TEST_CASE("server YAML settings and their errors", "[unit][server]") {
+  struct yaml_case {
+    const char* name;
+    std::string yaml;
+    std::string error;  // empty: accepted
+    check_fn check;
+  };
+  const std::vector<yaml_case> cases = {
+    {"empty document", "", "", [](const srv::server_config& c) { CHECK(c.node_port == 7443); }},
+    {"every key",
+     "dataDir: /var/lib/troupe\napiAddress: 127.0.0.1:7000\nnodePort: 7001\n"
+     "metricsAddress: 127.0.0.1:7002\ntlsDir: /etc/troupe/pki\ntokenFile: /etc/troupe/token\n"
+     "tlsSans: [a.example, 192.168.1.2]\n",
+     "",
+     [](const srv::server_config& c) {
+       CHECK(c.data_dir == "/var/lib/troupe");
+       CHECK(c.api_address.port == 7000);
+       CHECK(c.node_port == 7001);
+       CHECK(c.metrics_address.port == 7002);
+       CHECK(c.tls_dir == "/etc/troupe/pki");
+       CHECK(c.token_file == "/etc/troupe/token");
+       CHECK(c.tls_sans == std::vector<std::string>{"a.example", "192.168.1.2"});
+     }},
+    {"unknown key", "dataDirr: /x\n", "f.yaml: unknown key \"dataDirr\"", {}},
+    {"bad port", "nodePort: 99999\n",
+     "f.yaml: invalid value \"99999\" for key \"nodePort\": port must be an integer from 1 to "
+     "65535", {}},
+    {"negative port", "nodePort: -1\n",
+     "f.yaml: invalid value \"-1\" for key \"nodePort\": port must be an integer from 1 to 65535",
+     {}},
+    {"empty value", "dataDir:\n",
+     "f.yaml: invalid value \"\" for key \"dataDir\": must not be empty", {}},
+    {"list where a value belongs", "dataDir: [a, b]\n",
+     "f.yaml: key \"dataDir\" must be a single value", {}},
+    {"value where a list belongs", "tlsSans: a.example\n", "f.yaml: key \"tlsSans\" must be a list",
+     {}},
+    {"not a mapping", "- a\n- b\n", "f.yaml: expected a mapping of settings at the top level", {}},
+  };
+  for (const auto& c : cases) {
+    DYNAMIC_SECTION(c.name) {
+      srv::server_config config;
+      auto err = srv::apply_yaml(c.yaml, "f.yaml", config);
+      CHECK(err == c.error);
+      if (c.check && err.empty())
+        c.check(config);
+    }
+  }
+  SECTION("broken YAML names the file") {
+    srv::server_config config;
+    auto err = srv::apply_yaml("dataDir: [unclosed\n", "f.yaml", config);
+    CHECK(err.rfind("f.yaml: invalid YAML: ", 0) == 0);
+  }
+}
+
+TEST_CASE("server flags override the YAML file", "[unit][server]") {
+  temp_yaml file{"dataDir: /from/file\nnodePort: 8000\ntlsSans: [file.example]\n"};
+  SECTION("file alone") {
+    auto out = srv::parse_server_args({"--config", file.path});
+    REQUIRE(out.what == srv::parse_outcome::action::run);
+    CHECK(out.config.data_dir == "/from/file");
+    CHECK(out.config.token_file == "/from/file/admin.token");
+    CHECK(out.config.node_port == 8000);
+    CHECK(out.config.config_file == file.path);
+  }
+  SECTION("flags win, wherever they appear") {
+    auto out = srv::parse_server_args(
+      {"--node-port", "9000", "--config", file.path, "--tls-san", "flag.example"});
+    REQUIRE(out.what == srv::parse_outcome::action::run);
+    CHECK(out.config.data_dir == "/from/file");
+    CHECK(out.config.node_port == 9000);
+    CHECK(out.config.tls_sans == std::vector<std::string>{"flag.example"});
+  }
+  SECTION("a bad file value names the file and the key") {
+    temp_yaml bad{"apiAddress: nowhere\n"};
+    auto out = srv::parse_server_args({"--config", bad.path});
+    REQUIRE(out.what == srv::parse_outcome::action::fail);
+    CHECK(out.error == bad.path + ": invalid value \"nowhere\" for key \"apiAddress\": expected "
+                                  "host:port");
+  }
+}
+
+TEST_CASE("server --help lists every flag", "[unit][server]") {
+  auto text = srv::help_text();
+  for (auto flag : {"--config", "--data-dir", "--api-address", "--node-port", "--metrics-address",
+                    "--tls-dir", "--token-file", "--tls-san", "--help"}) {
+    INFO(flag);
+    CHECK(text.find(flag) != std::string::npos);
+  }
+}
