@@ -47,6 +47,7 @@ watch_event watch_channel::bookmark(bool initial_end) const {
 }
 
 void watch_channel::emit(const history_event& e, std::vector<watch_event>* out) const {
+  if (!sel_.matches_key(e.key)) return;
   const bool now_in = e.type != watch_event_type::deleted && sel_.matches(*e.object);
   const bool was_in = e.prev != nullptr && sel_.matches(*e.prev);
   watch_event w;

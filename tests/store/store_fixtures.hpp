@@ -107,7 +107,7 @@ inline std::vector<store::watch_event> collect(store::watcher& w, size_t count,
 inline std::string describe(const store::watch_event& e) {
   std::string s = store::to_string(e.type);
   if (e.type == store::watch_event_type::error) return s + " " + e.error.to_string();
-  if (e.object) s += " " + name_of(*e.object);
+  if (e.object && !name_of(*e.object).empty()) s += " " + name_of(*e.object);
   return s + "@" + std::to_string(e.revision);
 }
 
