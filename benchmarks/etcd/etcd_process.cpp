@@ -121,7 +121,14 @@ std::unique_ptr<process> process::start(const process_options& options, std::str
     int status = 0;
     if (exited(pid, status)) {
       p->pid_ = -1;
-      error = "etcd exited during startup (status " + std::to_string(status) + "): " + p->log_tail();
+      if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        error = "cannot execute " + options.binary;
+      else if (WIFEXITED(status))
+        error = "etcd exited during startup with code " + std::to_string(WEXITSTATUS(status)) +
+                ": " + p->log_tail();
+      else
+        error = "etcd was killed during startup by signal " + std::to_string(WTERMSIG(status)) +
+                ": " + p->log_tail();
       return nullptr;
     }
     if (std::chrono::steady_clock::now() > deadline) {
