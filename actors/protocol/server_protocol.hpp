@@ -63,6 +63,11 @@ inline std::string render_error(uint8_t code, caf::atom_value, const caf::messag
 
 // --- supervisors (actors/supervision/supervisor_actor.hpp)
 
+/// The name under which troupe-server's root supervisor is in the actor registry
+/// (sys.registry().get<supervisor_actor_type>(root_supervisor_name)); children look their
+/// siblings up through it, since a sibling's handle changes when it restarts.
+constexpr caf::atom_value root_supervisor_name = caf::atom("root_sup");
+
 /// Restarts per child id since the supervisor started (children it restarted, not first starts).
 using restart_counts = std::map<std::string, uint64_t>;
 

@@ -264,7 +264,7 @@ std::string help_text() {
          "Flags:\n";
   auto row = [&](const std::string& left, const std::string& help) {
     out << "      " << left;
-    for (size_t n = left.size(); n < 28; ++n)
+    for (size_t n = left.size(); n < 30; ++n)
       out << ' ';
     out << help << '\n';
   };

@@ -94,6 +94,17 @@ caf::actor wait_for_new_child(caf::scoped_actor& self, const proto::supervisor_a
   return {};
 }
 
+// Polls until the supervisor no longer reports a child `id` (it handles the exit asynchronously).
+bool wait_for_no_child(caf::scoped_actor& self, const proto::supervisor_actor_type& s,
+                       const std::string& id) {
+  for (int i = 0; i < 200; ++i) {
+    if (!child_of(self, s, id))
+      return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
 proto::restart_counts restarts_of(caf::scoped_actor& self, const proto::supervisor_actor_type& s) {
   proto::restart_counts out;
   self->request(s, 2s, caf::get_atom::value, proto::restarts_atom::value)
@@ -222,7 +233,7 @@ TEST_CASE("a temporary child is not restarted", "[unit][supervision]") {
   self->monitor(t);
   self->send(t, crash_atom::value);
   wait_down(self, t.address());
-  CHECK_FALSE(child_of(self, s, "t"));
+  CHECK(wait_for_no_child(self, s, "t"));
   CHECK(child_of(self, s, "a"));
   CHECK(restarts_of(self, s).empty());
   self->send_exit(s, caf::exit_reason::user_shutdown);
@@ -241,6 +252,8 @@ TEST_CASE("a nested supervisor that escalates is restarted by its parent", "[uni
   self->send(child_of(self, inner1, "w"), crash_atom::value);  // intensity 0: escalates at once
   auto inner2 = wait_for_new_child(self, root, "inner", caf::actor_cast<caf::actor>(inner1));
   REQUIRE(inner2);
+  // Asking the new inner supervisor waits until it has initialised (and started w).
+  CHECK(child_of(self, caf::actor_cast<proto::supervisor_actor_type>(inner2), "w"));
   CHECK(restarts_of(self, root)["inner"] == 1);
   CHECK(str(log->snapshot()) == "start w, start w");
   self->send_exit(root, caf::exit_reason::user_shutdown);
