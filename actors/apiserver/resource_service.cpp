@@ -1,0 +1,235 @@
+// Create, get, list, update and patch. Delete and watch: resource_removal.cpp; the scale
+// subresource: scale_subresource.cpp.
+#include "actors/apiserver/resource_service.hpp"
+
+#include <random>
+
+#include "actors/apiserver/request_decoding.hpp"
+#include "config/admission.hpp"
+#include "config/object_codec.hpp"
+#include "config/patch.hpp"
+#include "config/version_conversion.hpp"
+#include "config/yaml_codec.hpp"
+#include "store/object_meta.hpp"
+
+namespace troupe::apiserver {
+
+using google::protobuf::Message;
+using nlohmann::json;
+
+resource_service::resource_service(store::object_store& store,
+                                   std::function<config::timestamp()> clock)
+  : store_(store), clock_(std::move(clock)) {}
+
+json resource_service::to_json(const config::kind_info& served, const Message& stored) {
+  auto converted = config::from_storage_version(served, stored);
+  if (!converted.ok())
+    return config::encode_json(config::storage_kind(served), stored);
+  return config::encode_json(served, *converted.object);
+}
+
+std::optional<api_response> resource_service::check_namespace(const resource_target& t) {
+  if (!t.kind->namespaced || t.kind->kind == "Namespace")
+    return std::nullopt;
+  const auto* ns_kind = config::find_kind("v1", "Namespace");
+  auto ns = store_.get(*ns_kind, "", t.ns);
+  if (!ns.ok())
+    return api::namespace_not_found(t.ns);
+  if (store::object_meta(*ns->object).has_deletiontimestamp())
+    return api::namespace_terminating(*t.kind, t.name, t.ns);
+  return std::nullopt;
+}
+
+namespace {
+
+std::string random_suffix() {
+  static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string s(5, ' ');
+  for (auto& c : s)
+    c = alphabet[rng() % (sizeof(alphabet) - 1)];
+  return s;
+}
+
+std::vector<std::string> warnings_of(const config::decoded_object& d) {
+  std::vector<std::string> out;
+  for (const auto& w : d.warnings)
+    out.push_back("unknown field \"" + w.field + "\"");
+  return out;
+}
+
+} // namespace
+
+api_response resource_service::create(const resource_target& t, const body_input& body) {
+  if (!t.name.empty() || !t.subresource.empty())
+    return api::method_not_allowed();
+  auto decoded = decode_body(*t.kind, body);
+  if (!decoded.ok())
+    return api::bad_request(decoded.message());
+  auto* meta = store::mutable_object_meta(*decoded.object);
+  if (meta == nullptr)
+    return api::bad_request(t.kind->kind + " has no metadata");
+  if (t.kind->namespaced) {
+    if (meta->namespace_().empty())
+      meta->set_namespace_(t.ns);
+    else if (meta->namespace_() != t.ns)
+      return api::bad_request("the namespace of the provided object does not match the namespace sent on the request");
+  } else {
+    meta->clear_namespace_();
+  }
+  if (meta->name().empty() && !meta->generatename().empty())
+    meta->set_name(meta->generatename() + random_suffix());
+  resource_target named = t;
+  named.name = meta->name();
+  if (auto failure = check_namespace(named))
+    return *failure;
+  prepare_for_create(*decoded.kind, *decoded.object);
+  return write_object(named, *decoded.object, *decoded.kind, true, warnings_of(decoded));
+}
+
+api_response resource_service::write_object(const resource_target& t, Message& obj,
+                                            const config::kind_info& decoded_kind, bool create,
+                                            std::vector<std::string> warnings) {
+  auto admitted = config::admit(decoded_kind, obj);
+  if (!admitted.ok())
+    return api::invalid(decoded_kind, t.name, admitted.errors);
+  auto stored = config::to_storage_version(decoded_kind, obj);
+  if (!stored.ok())
+    return api::invalid(decoded_kind, t.name, stored.errors);
+  const auto& storage = config::storage_kind(decoded_kind);
+  auto written = create ? store_.create(storage, *stored.object, clock_())
+                        : store_.update(storage, *stored.object);
+  if (!written.ok())
+    return api::from_store(written.status(), *t.kind, t.name);
+  api_response r;
+  r.code = create ? 201 : 200;
+  r.body = to_json(*t.kind, *written->object.object);
+  r.warnings = std::move(warnings);
+  return r;
+}
+
+api_response resource_service::get(const resource_target& t) {
+  if (t.subresource == "scale")
+    return scale_get(t);
+  const auto& storage = config::storage_kind(*t.kind);
+  auto got = store_.get(storage, t.ns, t.name);
+  if (!got.ok())
+    return api::from_store(got.status(), *t.kind, t.name);
+  api_response r;
+  r.body = to_json(*t.kind, *got->object);
+  return r;
+}
+
+api_response resource_service::list(const resource_target& t, const list_input& in) {
+  auto opts = list_options_for(*t.kind, t.ns, in);
+  if (auto* failure = std::get_if<api_response>(&opts))
+    return *failure;
+  const auto& storage = config::storage_kind(*t.kind);
+  auto listed = store_.list(storage, std::get<store::list_options>(opts));
+  if (!listed.ok())
+    return api::from_store(listed.status(), *t.kind, "");
+  json items = json::array();
+  for (const auto& item : listed->items)
+    items.push_back(to_json(*t.kind, *item.object));
+  json meta = {{"resourceVersion", std::to_string(listed->revision)}};
+  if (!listed->continue_token.empty())
+    meta["continue"] = listed->continue_token;
+  api_response r;
+  r.body = {{"apiVersion", t.kind->api_version()},
+            {"kind", t.kind->list_kind()},
+            {"metadata", std::move(meta)},
+            {"items", std::move(items)}};
+  return r;
+}
+
+api_response resource_service::update(const resource_target& t, const body_input& body) {
+  if (t.subresource == "scale")
+    return scale_write(t, body, false);
+  auto decoded = decode_body(*t.kind, body);
+  if (!decoded.ok())
+    return api::bad_request(decoded.message());
+  auto* meta = store::mutable_object_meta(*decoded.object);
+  if (meta == nullptr)
+    return api::bad_request(t.kind->kind + " has no metadata");
+  if (meta->name() != t.name)
+    return api::bad_request("the name of the object (" + meta->name()
+                       + ") does not match the name on the URL (" + t.name + ")");
+  if (t.kind->namespaced) {
+    if (meta->namespace_().empty())
+      meta->set_namespace_(t.ns);
+    else if (meta->namespace_() != t.ns)
+      return api::bad_request("the namespace of the provided object does not match the namespace sent on the request");
+  }
+  const auto& storage = config::storage_kind(*t.kind);
+  auto current = store_.get(storage, t.ns, t.name);
+  if (!current.ok())
+    return api::from_store(current.status(), *t.kind, t.name);
+  auto current_served = config::from_storage_version(*decoded.kind, *current->object);
+  if (!current_served.ok())
+    return api::bad_request(config::to_string(current_served.errors));
+  merge_for_subresource(*decoded.kind, t.subresource, *current_served.object, *decoded.object);
+  return write_object(t, *decoded.object, *decoded.kind, false, warnings_of(decoded));
+}
+
+api_response resource_service::patch(const resource_target& t, const body_input& body) {
+  if (t.subresource == "scale")
+    return scale_write(t, body, true);
+  auto type = config::parse_patch_type(body.content_type);
+  if (!type)
+    return api::failure(415, "UnsupportedMediaType",
+                          "the body of the request was in an unknown format - accepted media types include: "
+                          "application/json-patch+json, application/merge-patch+json, "
+                          "application/apply-patch+yaml, application/strategic-merge-patch+json");
+  json patch_doc;
+  if (*type == config::patch_type::apply) {
+    auto docs = config::parse_yaml(body.bytes);
+    if (!docs.ok() || docs.documents.size() != 1)
+      return api::bad_request("error decoding YAML: " + (docs.ok() ? std::string("expected one document") : docs.error));
+    patch_doc = docs.documents[0];
+  } else {
+    patch_doc = json::parse(body.bytes, nullptr, false);
+    if (patch_doc.is_discarded())
+      return api::bad_request("error decoding patch: invalid JSON");
+  }
+  const auto& storage = config::storage_kind(*t.kind);
+  // Kubernetes retries a patch on a conflicting concurrent write (GuaranteedUpdate).
+  for (int attempt = 0;; ++attempt) {
+    auto current = store_.get(storage, t.ns, t.name);
+    if (!current.ok()) {
+      if (*type == config::patch_type::apply && current.status().is(store::status::code::not_found)) {
+        body_input as_create{"application/json", patch_doc.dump(), body.validation};
+        resource_target collection = t;
+        collection.name.clear();
+        return create(collection, as_create);
+      }
+      return api::from_store(current.status(), *t.kind, t.name);
+    }
+    auto doc = to_json(*t.kind, *current->object);
+    auto patched = config::apply_patch(*type, doc, patch_doc, t.kind->descriptor);
+    if (!patched.ok()) {
+      const auto& e = patched.error();
+      return e.type == config::patch_error::kind::malformed
+               ? api_response(api::bad_request(e.message))
+               : api_response(api::failure(422, "Invalid", e.message));
+    }
+    auto decoded = config::decode_json_object(patched.value(), body.validation, t.kind);
+    if (!decoded.ok())
+      return api::bad_request(decoded.message());
+    auto* meta = store::mutable_object_meta(*decoded.object);
+    if (meta->name() != t.name)
+      return api::bad_request("the name of the object (" + meta->name()
+                         + ") does not match the name on the URL (" + t.name + ")");
+    if (meta->resourceversion().empty())
+      meta->set_resourceversion(std::to_string(current->revision));
+    auto current_served = config::from_storage_version(*decoded.kind, *current->object);
+    if (current_served.ok())
+      merge_for_subresource(*decoded.kind, t.subresource, *current_served.object, *decoded.object);
+    auto r = write_object(t, *decoded.object, *decoded.kind, false, warnings_of(decoded));
+    if (r.code == 409 && attempt < 5 && patch_doc.is_object()
+        && !patch_doc.value("metadata", json::object()).contains("resourceVersion"))
+      continue;
+    return r;
+  }
+}
+
+} // namespace troupe::apiserver

@@ -1,0 +1,89 @@
+#pragma once
+// The REST semantics of one resource request, between the HTTP front and the object store:
+// decode (JSON, YAML, protobuf) -> namespace checks -> admission (defaults, validation) ->
+// conversion to the storage version -> store -> conversion to the requested version -> JSON.
+// Errors come back as meta.v1 Status bodies with Kubernetes' wording and codes.
+//
+// Calls block on durable store writes: run them on a request pool, never on CAF workers or on the
+// HTTP io threads. Time comes from the injected clock.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <variant>
+#include <string>
+
+#include "actors/apiserver/api_response.hpp"
+#include "config/json_codec.hpp"
+#include "config/kinds.hpp"
+#include "config/time_format.hpp"
+#include "store/object_store.hpp"
+
+namespace troupe::apiserver {
+
+/// The resource a request addresses, as routed from its URL.
+struct resource_target {
+  const config::kind_info* kind = nullptr; // the served version in the URL (e.g. autoscaling/v1)
+  std::string ns;                          // "" for cluster-scoped kinds or cross-namespace lists
+  std::string name;                        // "" for collections
+  std::string subresource;                 // "", "status", "scale"
+};
+
+struct body_input {
+  std::string content_type; // "" means JSON
+  std::string bytes;
+  config::decode_mode validation = config::decode_mode::strict;
+};
+
+struct list_input {
+  std::string label_selector;
+  std::string field_selector;
+  int64_t limit = 0;
+  std::string continue_token;
+  std::string resource_version; // "" or "0": latest
+};
+
+struct delete_input {
+  std::string body;         // DeleteOptions as JSON or protobuf, may be empty
+  std::string content_type;
+  std::optional<int64_t> grace_period_seconds; // query parameter (wins over the body)
+  std::string propagation_policy;              // query parameter (wins over the body)
+};
+
+/// An open watch: events already converted to the requested version's JSON.
+struct watch_stream {
+  std::unique_ptr<store::watcher> watcher;
+  /// {"type": "ADDED", "object": {...}} for one store event.
+  std::function<nlohmann::json(const store::watch_event&)> to_json;
+};
+
+class resource_service {
+public:
+  resource_service(store::object_store& store, std::function<config::timestamp()> clock);
+
+  api_response create(const resource_target& t, const body_input& body);
+  api_response get(const resource_target& t);
+  api_response list(const resource_target& t, const list_input& in);
+  api_response update(const resource_target& t, const body_input& body);
+  api_response patch(const resource_target& t, const body_input& body);
+  api_response remove(const resource_target& t, const delete_input& in);
+  /// Either an open watch or the failure to answer instead.
+  std::variant<watch_stream, api_response> watch(const resource_target& t, const list_input& in,
+                                                 bool bookmarks);
+
+  /// The requested-version JSON of a stored object (for tables and watch events).
+  nlohmann::json to_json(const config::kind_info& served, const google::protobuf::Message& stored);
+
+private:
+  api_response write_object(const resource_target& t, google::protobuf::Message& obj,
+                            const config::kind_info& decoded_kind, bool create,
+                            std::vector<std::string> warnings);
+  api_response scale_get(const resource_target& t);
+  api_response scale_write(const resource_target& t, const body_input& body, bool is_patch);
+  std::optional<api_response> check_namespace(const resource_target& t);
+
+  store::object_store& store_;
+  std::function<config::timestamp()> clock_;
+};
+
+} // namespace troupe::apiserver
