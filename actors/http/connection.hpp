@@ -218,8 +218,10 @@ private:
     phase_ = phase::handling;
     keep_alive_ = msg.keep_alive();
     auto target = parse_target(std::string_view{msg.target().data(), msg.target().size()});
-    if (!target)
+    if (!target) {
+      keep_alive_ = false;
       return write_response(response::status_error(400, "BadRequest", "malformed request target"));
+    }
     request req;
     req.method = std::string(msg.method_string());
     req.raw_target = std::string(msg.target());

@@ -176,9 +176,10 @@ TEST_CASE("100 concurrent streaming clients each receive every event", "[integra
   stream_board board;
   running_server s{{}, board.as_handler()};
   std::vector<std::future<std::pair<client_response, std::vector<std::string>>>> readers;
+  const client_options opts = s.client_opts(); // here: Catch2 assertions are not thread-safe
   for (int i = 0; i < clients; ++i)
     readers.push_back(std::async(std::launch::async, [&] {
-      client c{s.client_opts()};
+      client c{opts};
       std::vector<std::string> got;
       auto out = c.stream_lines(
           s.base + "/api/v1/pods?watch=true", {},
