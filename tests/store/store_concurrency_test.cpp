@@ -74,10 +74,11 @@ TEMPLATE_TEST_CASE("store: concurrent writers share group commits", "[unit][stor
   constexpr int each = 20;
   std::vector<std::thread> pool;
   std::atomic<int> failures{0};
+  const auto proto = pod("demo", "proto");
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       for (int i = 0; i < each; ++i) {
-        if (!s->create(pods(), pod("demo", "p" + std::to_string(t) + "-" + std::to_string(i)), at(1)).ok()) {
+        if (!s->create(pods(), pod_like(proto, "demo", "p" + std::to_string(t) + "-" + std::to_string(i)), at(1)).ok()) {
           failures.fetch_add(1);
         }
       }

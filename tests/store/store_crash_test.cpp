@@ -31,7 +31,8 @@ store::store_options crash_options() {
 
 // One thread of the child: creates, updates and deletes pods of its own, reporting
 // "<revision> <c|u|d> <key>" after each acknowledged write.
-void write_forever(store::object_store& s, int fd, uint64_t seed, int thread) {
+void write_forever(store::object_store& s, const core::v1::Pod& proto, int fd, uint64_t seed,
+                   int thread) {
   std::mt19937_64 rng(seed * 1000 + static_cast<uint64_t>(thread));
   std::vector<std::string> live;
   for (int next = 0;;) {
@@ -41,12 +42,12 @@ void write_forever(store::object_store& s, int fd, uint64_t seed, int thread) {
     store::result<store::write_result> r = store::status::ok();
     if (live.empty() || dice < 5) {
       name = "s" + std::to_string(seed) + "t" + std::to_string(thread) + "-" + std::to_string(next++);
-      r = s.create(pods(), pod("crash", name), at(1));
+      r = s.create(pods(), pod_like(proto, "crash", name), at(1));
       if (r.ok()) live.push_back(name);
     } else if (dice < 8) {
       op = 'u';
       name = live[rng() % live.size()];
-      auto p = pod("crash", name);
+      auto p = pod_like(proto, "crash", name);
       (*p.mutable_metadata()->mutable_annotations())["n"] = std::to_string(rng());
       r = s.update(pods(), p);
     } else {
@@ -123,9 +124,10 @@ TEST_CASE("store crash child: writes until killed", "[.store_crash_child]") {
     report(fd, "error " + s.status().to_string() + "\n");
     ::_exit(3);
   }
+  const auto proto = pod("crash", "proto");
   std::vector<std::thread> threads;
   for (int t = 0; t < crash_threads; ++t) {
-    threads.emplace_back(write_forever, std::ref(**s), fd, std::strtoull(seed, nullptr, 10), t);
+    threads.emplace_back(write_forever, std::ref(**s), std::cref(proto), fd, std::strtoull(seed, nullptr, 10), t);
   }
   for (auto& t : threads) t.join();
 }

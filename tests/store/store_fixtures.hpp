@@ -67,6 +67,15 @@ inline const config::kind_info& pods() { return *config::find_kind("v1", "Pod");
 inline const config::kind_info& nodes() { return *config::find_kind("v1", "Node"); }
 inline const config::kind_info& deployments() { return *config::find_kind("apps/v1", "Deployment"); }
 
+/// `proto` renamed: for threads, which must not run Catch's macros (make_pod() does).
+inline core::v1::Pod pod_like(const core::v1::Pod& proto, const std::string& ns,
+                              const std::string& name) {
+  auto p = proto;
+  p.mutable_metadata()->set_namespace_(ns);
+  p.mutable_metadata()->set_name(name);
+  return p;
+}
+
 inline core::v1::Pod pod(const std::string& ns, const std::string& name,
                          const std::map<std::string, std::string>& labels = {}) {
   auto p = make_pod();

@@ -182,12 +182,16 @@ TEMPLATE_TEST_CASE("store: watchers are notified, woken, bookmarked and stopped"
   CHECK(describe((*w)->poll(10)) == strings{"BOOKMARK@0"});
   CHECK_FALSE((*w)->wait_for(std::chrono::milliseconds(10)));
 
+  // Catch's assertions are not thread-safe: the writer thread only records its outcome.
+  std::atomic<bool> created{false};
   std::thread writer([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    REQUIRE(s->create(pods(), pod("demo", "a"), at(1)).ok());
+    created = s->create(pods(), pod("demo", "a"), at(1)).ok();
   });
-  CHECK((*w)->wait_for(std::chrono::milliseconds(5000)));
+  const bool woken = (*w)->wait_for(std::chrono::milliseconds(5000));
   writer.join();
+  CHECK(woken);
+  REQUIRE(created.load());
   CHECK(notified.load() >= 1);
   CHECK(describe((*w)->poll(10)) == strings{"ADDED a@" + std::to_string(s->revision())});
 
