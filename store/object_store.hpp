@@ -117,7 +117,8 @@ public:
   virtual ~watcher() = default;
   /// Up to `max` events available now; never blocks. Empty once closed (after its ERROR event).
   virtual std::vector<watch_event> poll(size_t max = 1000) = 0;
-  /// Waits up to `timeout` until poll() has something (true) or not (false). Blocks.
+  /// Waits up to `timeout` until poll() may have something (true: events arrived for this
+  /// watcher's prefix, though its selectors may still filter them all out) or not (false). Blocks.
   virtual bool wait_for(std::chrono::milliseconds timeout) = 0;
   /// The next poll() that has drained what is available ends with a BOOKMARK (bookmarks only).
   virtual void request_bookmark() = 0;
