@@ -108,6 +108,7 @@ TEST_CASE("troupe-server starts, initialises its data dir and stops on SIGTERM",
   SECTION("start, SIGTERM, clean exit; a second start reuses the CA") {
     for (int round = 0; round < 2; ++round) {
       INFO("round " << round);
+      const auto log = dir.path + "/server" + std::to_string(round) + ".log";  // fresh per round
       auto pid = start(binary, {"--data-dir", data, "--api-address", "127.0.0.1:16443"}, log);
       REQUIRE(wait_for_text(log, "troupe-server: running", 20s));
       CHECK(fs::exists(data + "/admin.kubeconfig"));
