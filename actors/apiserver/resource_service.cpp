@@ -120,20 +120,52 @@ api_response resource_service::get(const resource_target& t) {
   return r;
 }
 
-api_response resource_service::list(const resource_target& t, const list_input& in) {
+std::unique_ptr<Message> resource_service::served_object(const config::kind_info& served,
+                                                         const Message& stored) {
+  auto converted = config::from_storage_version(served, stored);
+  if (converted.ok())
+    return std::move(converted.object);
+  std::unique_ptr<Message> copy(stored.New());
+  copy->CopyFrom(stored);
+  return copy;
+}
+
+std::variant<object_page, api_response> resource_service::list_objects(const resource_target& t,
+                                                                       const list_input& in) {
   auto opts = list_options_for(*t.kind, t.ns, in);
   if (auto* failure = std::get_if<api_response>(&opts))
     return *failure;
   const auto& storage = config::storage_kind(*t.kind);
   auto listed = store_.list(storage, std::get<store::list_options>(opts));
   if (!listed.ok())
-    return api::from_store(listed.status(), *t.kind, "");
-  json items = json::array();
+    return api_response(api::from_store(listed.status(), *t.kind, ""));
+  object_page page;
+  page.revision = listed->revision;
+  page.continue_token = listed->continue_token;
   for (const auto& item : listed->items)
-    items.push_back(to_json(*t.kind, *item.object));
-  json meta = {{"resourceVersion", std::to_string(listed->revision)}};
-  if (!listed->continue_token.empty())
-    meta["continue"] = listed->continue_token;
+    page.items.push_back(served_object(*t.kind, *item.object));
+  return page;
+}
+
+std::variant<std::unique_ptr<Message>, api_response> resource_service::get_object(const resource_target& t) {
+  const auto& storage = config::storage_kind(*t.kind);
+  auto got = store_.get(storage, t.ns, t.name);
+  if (!got.ok())
+    return api_response(api::from_store(got.status(), *t.kind, t.name));
+  return served_object(*t.kind, *got->object);
+}
+
+api_response resource_service::list(const resource_target& t, const list_input& in) {
+  auto page = list_objects(t, in);
+  if (auto* failure = std::get_if<api_response>(&page))
+    return *failure;
+  auto& p = std::get<object_page>(page);
+  json items = json::array();
+  for (const auto& item : p.items)
+    items.push_back(config::encode_json(*t.kind, *item));
+  json meta = {{"resourceVersion", std::to_string(p.revision)}};
+  if (!p.continue_token.empty())
+    meta["continue"] = p.continue_token;
   api_response r;
   r.body = {{"apiVersion", t.kind->api_version()},
             {"kind", t.kind->list_kind()},

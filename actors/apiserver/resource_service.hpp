@@ -57,6 +57,13 @@ struct watch_stream {
   std::function<nlohmann::json(const store::watch_event&)> to_json;
 };
 
+/// One page of a list, as objects of the requested version (for server-side Tables).
+struct object_page {
+  std::vector<std::unique_ptr<google::protobuf::Message>> items;
+  int64_t revision = 0;
+  std::string continue_token;
+};
+
 class resource_service {
 public:
   resource_service(store::object_store& store, std::function<config::timestamp()> clock);
@@ -71,6 +78,12 @@ public:
   std::variant<watch_stream, api_response> watch(const resource_target& t, const list_input& in,
                                                  bool bookmarks);
 
+  std::variant<object_page, api_response> list_objects(const resource_target& t, const list_input& in);
+  std::variant<std::unique_ptr<google::protobuf::Message>, api_response> get_object(const resource_target& t);
+
+  /// A stored object in the requested version (a copy; the stored object itself if no conversion).
+  std::unique_ptr<google::protobuf::Message> served_object(const config::kind_info& served,
+                                                           const google::protobuf::Message& stored);
   /// The requested-version JSON of a stored object (for tables and watch events).
   nlohmann::json to_json(const config::kind_info& served, const google::protobuf::Message& stored);
 

@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/apiserver/api_server_actor.hpp"
+
 namespace troupe::server {
 
 using supervision::actor_child_spec;
@@ -33,8 +35,17 @@ supervisor_options controllers_options() {
 } // namespace
 
 std::vector<actor_child_spec> root_children(const server_context& context) {
-  (void)context;  // captured by the store and API server factories once they exist
   std::vector<actor_child_spec> children;
+  apiserver::api_server_options api;
+  api.data_dir = context.config.data_dir;
+  api.address = context.config.api_address.host;
+  api.port = context.config.api_address.port;
+  api.cert_file = context.paths.server_cert;
+  api.key_file = context.paths.server_key;
+  api.token = context.token;
+  // The API server owns the store until the store actor exists.
+  children.push_back({"api_server", restart_type::permanent,
+                      [api](caf::actor_system& sys) { return apiserver::spawn_api_server_actor(sys, api); }});
   // Start order matters; children stop in reverse. The rows to come, in order:
   //   "store"       the store actor (owns the object store under context.config.data_dir)
   //   "api_server"  HTTPS front on context.config.api_address (TLS from context.paths,

@@ -1,0 +1,42 @@
+#pragma once
+// The HTTP handler of the Kubernetes REST API: routes a request (actors/api/request_path.hpp),
+// negotiates the answer's form (JSON, Table, aggregated discovery), answers discovery and OpenAPI
+// directly, and hands resource operations to the request pool, which calls resource_service and
+// answers through the responder. Watches stream one JSON event per chunk until the client leaves,
+// timeoutSeconds passes, or the store closes the watch.
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "actors/apiserver/request_pool.hpp"
+#include "actors/apiserver/resource_service.hpp"
+#include "actors/http/message.hpp"
+#include "actors/http/responder.hpp"
+
+namespace troupe::apiserver {
+
+class api_router {
+public:
+  api_router(resource_service& service, request_pool& pool,
+             std::function<config::timestamp()> clock, std::string server_address);
+  ~api_router();
+
+  /// The http::handler.
+  void handle(http::request req, http::responder res);
+
+  /// Watch streams open now.
+  size_t open_watches() const { return open_watches_->load(); }
+
+private:
+  void handle_resource(http::request req, http::responder res);
+
+  resource_service& service_;
+  request_pool& pool_;
+  std::function<config::timestamp()> clock_;
+  std::string server_address_;
+  std::shared_ptr<std::atomic<size_t>> open_watches_ = std::make_shared<std::atomic<size_t>>(0);
+  std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);
+};
+
+} // namespace troupe::apiserver
