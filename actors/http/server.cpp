@@ -15,7 +15,8 @@ namespace troupe::http {
 
 struct server::state : connection_host, std::enable_shared_from_this<server::state> {
   state(server_options o, handler h)
-    : opts(std::move(o)), handle(std::move(h)), acceptor(net::make_strand(io)) {}
+    : opts(std::move(o)), handle(std::move(h)), acceptor(net::make_strand(io)),
+      retry(acceptor.get_executor()) {}
 
   const server_options& options() const override { return opts; }
   const handler& on_request() const override { return handle; }
@@ -33,9 +34,19 @@ struct server::state : connection_host, std::enable_shared_from_this<server::sta
                                                       net::ip::tcp::socket socket) {
       if (ec == net::error::operation_aborted || !self->acceptor.is_open())
         return;
-      if (!ec)
-        self->adopt(std::move(socket));
+      if (ec) // out of descriptors, say: pause instead of spinning
+        return self->accept_later();
+      self->adopt(std::move(socket));
       self->accept();
+    });
+  }
+
+  void accept_later() {
+    auto self = shared_from_this();
+    retry.expires_after(std::chrono::milliseconds{100});
+    retry.async_wait([self](beast::error_code ec) {
+      if (!ec && self->acceptor.is_open())
+        self->accept();
     });
   }
 
@@ -65,6 +76,7 @@ struct server::state : connection_host, std::enable_shared_from_this<server::sta
   handler handle;
   net::io_context io;
   net::ip::tcp::acceptor acceptor;
+  net::steady_timer retry;
   std::vector<std::thread> threads;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   uint16_t bound_port = 0;
@@ -145,6 +157,7 @@ void server::stop() {
   net::post(s.acceptor.get_executor(), [st] {
     beast::error_code ignored;
     st->acceptor.close(ignored);
+    st->retry.cancel();
   });
   for (auto& c : registered(s))
     c->stop();
