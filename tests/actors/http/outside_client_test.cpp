@@ -1,8 +1,12 @@
-// An outside client against the server: Debian's curl (OpenSSL), as a user would run it.
+// Outside clients against the server, as a user would run them: Debian's curl (OpenSSL) and
+// kubectl (Go's TLS stack, which offers h2 first).
 #include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -60,6 +64,44 @@ TEST_CASE("curl talks to the server over TLS with a bearer token", "[integration
                           "-o /dev/null -w '%{http_code}' --data-binary @" + file + " " + url);
     CHECK(out == "200");
   }
+}
+
+TEST_CASE("kubectl reads through the server over TLS, streams included", "[integration][http]") {
+  if (access("/usr/bin/kubectl", X_OK) != 0) {
+    WARN("kubectl not installed; skipped");
+    return;
+  }
+  server_options opts;
+  opts.authenticate = bearer_auth{{"kube-token"}}.as_authenticator();
+  std::vector<std::thread> writers;
+  std::mutex mu;
+  running_server s{opts, [&](request req, responder res) {
+                     if (req.path == "/version")
+                       return res.send(response::json(200, R"({"major":"1","minor":"32"})"));
+                     if (!req.query_param("watch"))
+                       return res.send(response::json(200, R"({"kind":"Thing"})"));
+                     auto st = res.open_stream();
+                     std::lock_guard<std::mutex> guard{mu};
+                     writers.emplace_back([st] {
+                       for (int i = 0; i < 3; ++i) {
+                         st->write_chunk("{\"n\":" + std::to_string(i) + "}\n");
+                         std::this_thread::sleep_for(std::chrono::milliseconds{50});
+                       }
+                       st->close();
+                     });
+                   }};
+  std::string home = testing::shared_pki().dir + "/home";
+  const std::string kubectl = "HOME=" + home + " /usr/bin/kubectl --kubeconfig=/dev/null " +
+                              "--request-timeout=10s --server=" + s.base +
+                              " --certificate-authority=" + testing::shared_pki().ca_file() + " ";
+  CHECK(run(kubectl + "--token=kube-token get --raw /api/v1/things") == R"({"kind":"Thing"})");
+  CHECK(run(kubectl + "--token=kube-token get --raw '/api/v1/things?watch=true'") ==
+        "{\"n\":0}\n{\"n\":1}\n{\"n\":2}\n");
+  CHECK(run(kubectl + "--token=wrong get --raw /api/v1/things 2>&1") ==
+        "error: You must be logged in to the server (Unauthorized)\n");
+  s.srv->stop();
+  for (auto& t : writers)
+    t.join();
 }
 
 } // namespace
