@@ -8,27 +8,18 @@ namespace troupe::apiserver {
 
 namespace {
 
-struct api_server_state {
-  std::unique_ptr<api_server> server;
-  static inline const char* name = "api_server";
-};
-
-caf::behavior api_server_behavior(caf::stateful_actor<api_server_state>* self,
-                                   api_server_options options) {
-  self->state.server = std::make_unique<api_server>(options);
-  auto err = self->state.server->start();
+caf::behavior api_server_behavior(caf::event_based_actor* self, api_server_options options) {
+  // Owned by the exit functor (not by actor state, which may be gone when attachables run), so
+  // the server stops exactly once when the actor exits for any reason.
+  auto server = std::make_shared<api_server>(options);
+  auto err = server->start();
   if (!err.empty()) {
     std::cerr << "troupe-server: the API server did not start: " << err << "\n";
-    self->state.server.reset();
     self->quit(caf::make_error(caf::sec::runtime_error, err));
     return {};
   }
-  std::cerr << "troupe-server: API listening on " << options.address << ":"
-            << self->state.server->port() << "\n";
-  self->attach_functor([self] {
-    if (self->state.server)
-      self->state.server->stop();
-  });
+  std::cerr << "troupe-server: API listening on " << options.address << ":" << server->port() << "\n";
+  self->attach_functor([server] { server->stop(); });
   return {[](caf::get_atom) { return caf::unit; }};
 }
 
