@@ -9,6 +9,8 @@
 #include <sstream>
 #include <sys/wait.h>
 #include <thread>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -20,6 +22,19 @@ std::string server_binary() {
   auto self = fs::read_symlink("/proc/self/exe");
   auto candidate = self.parent_path().parent_path() / "actors" / "troupe-server";
   return fs::exists(candidate) ? candidate.string() : std::string{};
+}
+
+// A port nothing listens on right now (the kernel's choice for an ephemeral bind).
+std::string free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  socklen_t len = sizeof(a);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return std::to_string(ntohs(a.sin_port));
 }
 
 std::string slurp(const std::string& path) {
@@ -109,7 +124,7 @@ TEST_CASE("troupe-server starts, initialises its data dir and stops on SIGTERM",
     for (int round = 0; round < 2; ++round) {
       INFO("round " << round);
       const auto log = dir.path + "/server" + std::to_string(round) + ".log";  // fresh per round
-      auto pid = start(binary, {"--data-dir", data, "--api-address", "127.0.0.1:16443"}, log);
+      auto pid = start(binary, {"--data-dir", data, "--api-address", "127.0.0.1:" + free_port(), "--node-port", free_port()}, log);
       REQUIRE(wait_for_text(log, "troupe-server: running", 20s));
       CHECK(fs::exists(data + "/admin.kubeconfig"));
       CHECK((slurp(log).find("created the cluster CA") != std::string::npos) == (round == 0));
