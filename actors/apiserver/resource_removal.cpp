@@ -93,28 +93,19 @@ api_response resource_service::remove(const resource_target& t, const delete_inp
   } else if (opts.has_graceperiodseconds()) {
     d.grace_period_seconds = opts.graceperiodseconds();
   }
-  if (opts.propagationpolicy() == "Foreground" && !store::object_meta(*obj).has_deletiontimestamp()) {
-    // Dependents first: the garbage collector removes the finalizer once they are gone.
+  // Foreground (dependents first) and Orphan (dependents released) are finalizers the garbage
+  // collector acts on and removes.
+  const auto& policy = opts.propagationpolicy();
+  if ((policy == "Foreground" || policy == "Orphan") && !store::object_meta(*obj).has_deletiontimestamp()) {
+    const std::string finalizer = policy == "Foreground" ? "foregroundDeletion" : "orphan";
     std::unique_ptr<Message> marked(obj->New());
     marked->CopyFrom(*obj);
     auto* meta = store::mutable_object_meta(*marked);
     bool present = false;
     for (const auto& f : meta->finalizers())
-      present = present || f == "foregroundDeletion";
+      present = present || f == finalizer;
     if (!present)
-      meta->add_finalizers("foregroundDeletion");
-    auto w = store_.update(storage, *marked);
-    if (!w.ok())
-      return api::from_store(w.status(), *t.kind, t.name);
-  } else if (opts.propagationpolicy() == "Orphan" && !store::object_meta(*obj).has_deletiontimestamp()) {
-    std::unique_ptr<Message> marked(obj->New());
-    marked->CopyFrom(*obj);
-    auto* meta = store::mutable_object_meta(*marked);
-    bool present = false;
-    for (const auto& f : meta->finalizers())
-      present = present || f == "orphan";
-    if (!present)
-      meta->add_finalizers("orphan");
+      meta->add_finalizers(finalizer);
     auto w = store_.update(storage, *marked);
     if (!w.ok())
       return api::from_store(w.status(), *t.kind, t.name);
