@@ -1,6 +1,7 @@
 #include "store/engine_store.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 
 #include "config/object_codec.hpp"
@@ -80,7 +81,15 @@ status engine_store::failure() const {
 }
 
 void engine_store::submit(const std::vector<pending_write*>& writes) {
+  auto* observer = options_.observer.get();
+  const auto start = observer ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   commits_.submit(writes, [this](std::vector<pending_write*>& group) { process(group); });
+  if (!observer) return;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const auto* w : writes) {
+    const char* name = w->what == op::create ? "create" : w->what == op::update ? "update" : "delete";
+    observer->write_done(name, seconds, w->out.ok());
+  }
 }
 
 result<write_result> engine_store::create(const config::kind_info& kind, const Message& object,
@@ -260,6 +269,7 @@ void engine_store::process(std::vector<pending_write*>& group) {
     batch.compact_from = disk_compacted_;
     batch.compact_to = std::min(target, disk_compacted_ + most);
   }
+  const auto commit_start = std::chrono::steady_clock::now();
   if (auto s = engine_->commit(batch, options_.sync); !s) {
     {
       std::lock_guard<std::mutex> lock(failed_mu_);
@@ -274,8 +284,13 @@ void engine_store::process(std::vector<pending_write*>& group) {
   uint64_t seen = max_batch_.load();
   while (events.size() > seen && !max_batch_.compare_exchange_weak(seen, events.size())) {
   }
+  const size_t written_now = events.size();
   compacted_events_.fetch_add(log_->append(std::move(events)));
   revision_.store(rev);
+  if (options_.observer) {
+    options_.observer->committed(
+      written_now, std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_start).count(), rev);
+  }
 }
 
 store_stats engine_store::stats() const {

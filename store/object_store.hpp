@@ -40,6 +40,7 @@
 #include "config/label_selector.hpp"
 #include "config/time_format.hpp"
 #include "store/status.hpp"
+#include "store/store_observer.hpp"
 
 namespace troupe::store {
 
@@ -153,6 +154,8 @@ struct store_options {
   bool sync = true;
   // Produces metadata.uid for created objects; empty = random v4 UUIDs. Tests inject a sequence.
   std::function<std::string()> new_uid;
+  // Told about every write and group commit (metrics); may be null.
+  std::shared_ptr<store_observer> observer;
 };
 
 class object_store {

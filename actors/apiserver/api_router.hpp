@@ -28,6 +28,9 @@ public:
   /// Watch streams open now.
   size_t open_watches() const { return open_watches_->load(); }
 
+  /// Serves GET /metrics with this text (Prometheus exposition); unset: 404.
+  void set_metrics(std::function<std::string()> text) { metrics_text_ = std::move(text); }
+
 private:
   void handle_resource(http::request req, http::responder res);
 
@@ -35,6 +38,7 @@ private:
   request_pool& pool_;
   std::function<config::timestamp()> clock_;
   std::string server_address_;
+  std::function<std::string()> metrics_text_;
   std::shared_ptr<std::atomic<size_t>> open_watches_ = std::make_shared<std::atomic<size_t>>(0);
   std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);
 };

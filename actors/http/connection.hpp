@@ -9,6 +9,7 @@
 // Just over 400 lines: one connection's state machine reads best in one place (the stream
 // bookkeeping that needs no socket is in stream.cpp).
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -231,6 +232,13 @@ private:
       req.headers.add(std::string(f.name_string()), std::string(f.value()));
     req.body = std::move(msg.body());
     req.remote_address = remote_;
+    if (opts().observe) {
+      record_.emplace();
+      record_->method = req.method;
+      record_->path = req.path;
+      record_->query = req.query;
+      started_ = std::chrono::steady_clock::now();
+    }
     if (opts().authenticate && !opts().authenticate(req))
       return write_response(unauthorized_response());
     slot_ = std::make_shared<exchange_slot>();
@@ -254,6 +262,7 @@ private:
     if (phase_ != phase::handling)
       return;
     slot_.reset();
+    report(r.status, false);
     phase_ = phase::writing;
     res_ = {};
     res_.version(11);
@@ -279,6 +288,7 @@ private:
       return;
     }
     slot_.reset();
+    report(status, true);
     phase_ = phase::streaming;
     stream_state_ = std::move(s);
     bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(status), 11};
@@ -294,6 +304,20 @@ private:
     } else {
       flush();
     }
+  }
+
+  // Hands the answered request to server_options::observe (once per request).
+  void report(unsigned status, bool streamed) {
+    if (!record_)
+      return;
+    record_->status = status;
+    record_->streamed = streamed;
+    record_->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    try {
+      opts().observe(*record_);
+    } catch (...) {
+    }
+    record_.reset();
   }
 
   static std::string header_text(const bhttp::response<bhttp::empty_body>& head) {
@@ -405,6 +429,8 @@ private:
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bhttp::response<bhttp::string_body> res_;
   std::shared_ptr<exchange_slot> slot_;
+  std::optional<request_record> record_;  // only with server_options::observe
+  std::chrono::steady_clock::time_point started_;
   phase phase_ = phase::handshake;
   bool keep_alive_ = true;
   bool stopping_ = false;

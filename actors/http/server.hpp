@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,16 @@
 #include "actors/http/responder.hpp"
 
 namespace troupe::http {
+
+/// One answered request, for metrics: told when its answer (or its stream's head) is written.
+struct request_record {
+  std::string method;
+  std::string path;
+  std::multimap<std::string, std::string> query;
+  unsigned status = 0;
+  double seconds = 0;    // from the request read to its answer (to the stream's head if streamed)
+  bool streamed = false;
+};
 
 struct server_options {
   std::string address = "127.0.0.1";
@@ -39,6 +50,8 @@ struct server_options {
   std::chrono::milliseconds request_timeout{std::chrono::seconds{60}}; // handshake, body, reply
   std::chrono::milliseconds stop_grace{std::chrono::seconds{5}};
   authenticator authenticate; // empty: every request passes
+  // Called on an io thread for every answered request (also 401s); must be quick and thread-safe.
+  std::function<void(const request_record&)> observe;
 };
 
 using handler = std::function<void(request, responder)>;

@@ -73,6 +73,7 @@ struct cluster {
     dir = ::mkdtemp(templ.data());
     port = free_port();
     auto node_port = std::to_string(free_port());
+    auto metrics_addr = "127.0.0.1:" + std::to_string(free_port());
     kubeconfig = dir + "/data/admin.kubeconfig";
     auto binary = server_binary();
     auto log = dir + "/server.log";
@@ -84,7 +85,8 @@ struct cluster {
       (void)out;
       ::dup2(::fileno(stdout), 2);
       ::execl(binary.c_str(), binary.c_str(), "--data-dir", data.c_str(), "--api-address",
-              addr.c_str(), "--node-port", node_port.c_str(), static_cast<char*>(nullptr));
+              addr.c_str(), "--node-port", node_port.c_str(), "--metrics-address", metrics_addr.c_str(),
+              static_cast<char*>(nullptr));
       ::_exit(127);
     }
     for (int i = 0; i < 200 && slurp(log).find("API listening") == std::string::npos; ++i)

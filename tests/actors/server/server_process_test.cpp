@@ -124,7 +124,8 @@ TEST_CASE("troupe-server starts, initialises its data dir and stops on SIGTERM",
     for (int round = 0; round < 2; ++round) {
       INFO("round " << round);
       const auto log = dir.path + "/server" + std::to_string(round) + ".log";  // fresh per round
-      auto pid = start(binary, {"--data-dir", data, "--api-address", "127.0.0.1:" + free_port(), "--node-port", free_port()}, log);
+      auto pid = start(binary, {"--data-dir", data, "--api-address", "127.0.0.1:" + free_port(), "--node-port", free_port(),
+                          "--metrics-address", "127.0.0.1:" + free_port()}, log);
       REQUIRE(wait_for_text(log, "troupe-server: running", 20s));
       CHECK(fs::exists(data + "/admin.kubeconfig"));
       CHECK((slurp(log).find("created the cluster CA") != std::string::npos) == (round == 0));
