@@ -1,7 +1,6 @@
 #include "actors/apiserver/api_server.hpp"
 
 #include <chrono>
-#include <filesystem>
 
 #include "actors/apiserver/api_router.hpp"
 #include "actors/apiserver/request_pool.hpp"
@@ -26,7 +25,7 @@ config::timestamp wall_clock() {
 
 struct api_server::impl {
   api_server_options options;
-  std::unique_ptr<store::object_store> store;
+  std::shared_ptr<store::object_store> store;
   std::unique_ptr<resource_service> service;
   std::unique_ptr<request_pool> pool;
   std::unique_ptr<api_router> router;
@@ -43,13 +42,10 @@ api_server::~api_server() {
 
 std::string api_server::start() {
   auto& s = *impl_;
-  std::error_code ec;
-  auto store_dir = s.options.data_dir + "/store";
-  std::filesystem::create_directories(store_dir, ec);
-  auto opened = store::open_rocksdb_store(store_dir);
-  if (!opened.ok())
-    return opened.status().message();
-  s.store = std::move(*opened);
+  // The store's owner (the store actor) set its metrics observer when it opened it.
+  if (!s.options.store)
+    return "no object store";
+  s.store = s.options.store;
   s.service = std::make_unique<resource_service>(*s.store, wall_clock);
   s.pool = std::make_unique<request_pool>(s.options.request_threads);
   s.router = std::make_unique<api_router>(*s.service, *s.pool, wall_clock,

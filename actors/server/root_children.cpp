@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/apiserver/api_server_actor.hpp"
+#include "actors/store/store_actor.hpp"
 
 namespace troupe::server {
 
@@ -36,20 +37,25 @@ supervisor_options controllers_options() {
 
 std::vector<actor_child_spec> root_children(const server_context& context) {
   std::vector<actor_child_spec> children;
+  // The store first: the children after it borrow it (see store_slot in store_actor.hpp).
+  auto slot = std::make_shared<store::store_slot>();
+  store::store_actor_options so;
+  so.data_dir = context.config.data_dir;
+  children.push_back({"store", restart_type::permanent, [slot, so](caf::actor_system& sys) {
+                        auto h = store::spawn_store_actor(sys, so);
+                        slot->set(h);
+                        return caf::actor_cast<caf::actor>(h);
+                      }});
   apiserver::api_server_options api;
-  api.data_dir = context.config.data_dir;
   api.address = context.config.api_address.host;
   api.port = context.config.api_address.port;
   api.cert_file = context.paths.server_cert;
   api.key_file = context.paths.server_key;
   api.token = context.token;
-  // The API server owns the store until the store actor exists.
-  children.push_back({"api_server", restart_type::permanent,
-                      [api](caf::actor_system& sys) { return apiserver::spawn_api_server_actor(sys, api); }});
+  children.push_back({"api_server", restart_type::permanent, [api, slot](caf::actor_system& sys) {
+                        return apiserver::spawn_api_server_actor(sys, api, slot->get());
+                      }});
   // Start order matters; children stop in reverse. The rows to come, in order:
-  //   "store"       the store actor (owns the object store under context.config.data_dir)
-  //   "api_server"  HTTPS front on context.config.api_address (TLS from context.paths,
-  //                 bearer token context.token)
   //   "scheduler", "node_registry" (CAF middleman on context.config.node_port)
   //   "controllers" (below), then "metrics" (context.config.metrics_address)
   children.push_back({"controllers", restart_type::permanent,

@@ -1,0 +1,70 @@
+#pragma once
+// The store actor (ARCHITECTURE.md §3): opens and owns troupe-server's object store, serves it to
+// actors as asynchronous messages (protocol::store_actor_type) and fans watch events out to
+// subscriber actors.
+//
+// Contract:
+// - Opening: RocksDB at <data_dir>/store (created if missing), or a memory store. A failed open
+//   prints "troupe-server: the store did not open: <why>" and ends the actor with that error, so
+//   its supervisor decides. A database still locked by this process's previous store actor (it
+//   closes when the last borrower lets go) is retried for up to `lock_wait`.
+// - Requests (get/list/create/update/remove/remove_collection) run on a small dedicated thread
+//   pool, never on CAF workers; the reply is delivered from the actor's own thread through a
+//   response promise: the value, or a caf::error in the "store" category (protocol::to_status).
+//   Outstanding requests run concurrently: a caller that needs an order waits for each reply.
+// - subscribe: one store watcher per subscription. Its notify callback only sends the actor a
+//   poll message; the actor polls (never blocks) and sends the subscriber watch_batch messages.
+//   A subscriber that goes down is unsubscribed (monitored). A watcher closed with an ERROR event
+//   (e.g. gone: it fell behind) delivers that event in a batch marked closed, then is dropped.
+// - borrow: the API server gets the object store itself (shared), since it runs its own pool.
+//
+// How siblings find it: the supervisor's child factories run on the supervisor's thread, in start
+// order. The "store" factory writes the new handle into a store_slot; factories of children started
+// after it (api_server, controllers) read the slot. Under rest_for_one a store restart restarts
+// every later child, so a child always gets the handle of the store that is running now. A request
+// to a store that died fails at once (the child then waits for the restart that is coming).
+
+#include <caf/fwd.hpp>
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "actors/protocol/server_protocol.hpp"
+#include "config/time_format.hpp"
+#include "store/object_store.hpp"
+
+namespace troupe::store {
+
+struct store_actor_options {
+  std::string data_dir;  // RocksDB in <data_dir>/store
+  bool memory = false;   // a memory store instead (tests, hollow clusters)
+  store_options store;
+  std::function<config::timestamp()> clock;  // empty = the wall clock
+  unsigned threads = 4;  // the blocking pool; writers share syncs, so more than one helps
+  size_t poll_batch = 1000;  // most events per watch_batch
+  std::chrono::milliseconds lock_wait{3000};
+};
+
+protocol::store_actor_type spawn_store_actor(caf::actor_system& sys, store_actor_options options);
+
+/// The handle of the running store actor, shared by the factories of the root supervisor's
+/// children (see above). Thread-safe.
+class store_slot {
+public:
+  void set(protocol::store_actor_type h) {
+    std::lock_guard<std::mutex> g(mu_);
+    current_ = std::move(h);
+  }
+  protocol::store_actor_type get() const {
+    std::lock_guard<std::mutex> g(mu_);
+    return current_;
+  }
+
+private:
+  mutable std::mutex mu_;
+  protocol::store_actor_type current_;
+};
+
+} // namespace troupe::store
