@@ -1,5 +1,6 @@
 #include "actors/apiserver/api_router.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -8,6 +9,7 @@
 #include "actors/api/openapi.hpp"
 #include "actors/api/request_options.hpp"
 #include "actors/api/request_path.hpp"
+#include "actors/api/resource_verbs.hpp"
 #include "actors/api/status_errors.hpp"
 #include "actors/api/table.hpp"
 #include "actors/http/stream.hpp"
@@ -262,7 +264,17 @@ void api_router::handle_resource(http::request req, http::responder res) {
         return;
       }
       case api::verb::deletecollection: {
-        res.send(json_response(api_response(api::method_not_supported(*t.kind, "deletecollection"))));
+        const auto& verbs = api::resource_verbs(*t.kind);
+        if (std::find(verbs.begin(), verbs.end(), "deletecollection") == verbs.end()) {
+          res.send(json_response(api_response(api::method_not_supported(*t.kind, "deletecollection"))));
+          return;
+        }
+        delete_input d;
+        d.body = body.bytes;
+        d.content_type = content_type;
+        d.grace_period_seconds = opts.grace_period_seconds;
+        d.propagation_policy = opts.propagation_policy.value_or("");
+        res.send(json_response(service_.remove_collection(t, d, li)));
         return;
       }
     }

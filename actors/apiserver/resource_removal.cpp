@@ -71,7 +71,53 @@ api_response resource_service::remove(const resource_target& t, const delete_inp
   auto current = store_.get(storage, t.ns, t.name);
   if (!current.ok())
     return api::from_store(current.status(), *t.kind, t.name);
+  return remove_stored(t, opts, *current);
+}
 
+// Kubernetes' DeleteCollection: list with the selectors, then delete each item as a DELETE of it
+// would (pod grace, propagation finalizers), answering the List of what was deleted or marked.
+// Items that vanish meanwhile are skipped; any other failure answers at once.
+api_response resource_service::remove_collection(const resource_target& t, const delete_input& in,
+                                                 const list_input& selection) {
+  auto parsed = delete_options_of(in);
+  if (auto* failure = std::get_if<api_response>(&parsed))
+    return *failure;
+  const auto& opts = std::get<troupe::meta::DeleteOptions>(parsed);
+  auto lo = list_options_for(*t.kind, t.ns, selection);
+  if (auto* failure = std::get_if<api_response>(&lo))
+    return *failure;
+  auto& options = std::get<store::list_options>(lo);
+  options.limit = 0;
+  options.continue_token.clear();
+  const auto& storage = config::storage_kind(*t.kind);
+  auto listed = store_.list(storage, options);
+  if (!listed.ok())
+    return api::from_store(listed.status(), *t.kind, "");
+  json items = json::array();
+  for (const auto& item : listed->items) {
+    resource_target one = t;
+    const auto& meta = store::object_meta(*item.object);
+    one.ns = meta.namespace_();
+    one.name = meta.name();
+    auto r = remove_stored(one, opts, item);
+    if (r.code == 404)
+      continue;
+    if (!r.ok())
+      return r;
+    items.push_back(std::move(r.body));
+  }
+  api_response r;
+  r.body = {{"apiVersion", t.kind->api_version()},
+            {"kind", t.kind->list_kind()},
+            {"metadata", {{"resourceVersion", std::to_string(store_.revision())}}},
+            {"items", std::move(items)}};
+  return r;
+}
+
+api_response resource_service::remove_stored(const resource_target& t,
+                                             const troupe::meta::DeleteOptions& opts,
+                                             const store::stored_object& current) {
+  const auto& storage = config::storage_kind(*t.kind);
   store::delete_options d;
   if (opts.has_preconditions()) {
     if (opts.preconditions().has_uid())
@@ -83,7 +129,7 @@ api_response resource_service::remove(const resource_target& t, const delete_inp
       d.resource_version = *rv;
     }
   }
-  const auto* obj = current->object.get();
+  const auto* obj = current.object.get();
   if (obj->GetDescriptor() == troupe::core::v1::Pod::descriptor()) {
     d.grace_period_seconds = pod_grace(static_cast<const troupe::core::v1::Pod&>(*obj), opts);
   } else if (obj->GetDescriptor() == troupe::core::v1::Namespace::descriptor()) {

@@ -19,6 +19,10 @@
 #include "config/time_format.hpp"
 #include "store/object_store.hpp"
 
+namespace troupe::meta {
+class DeleteOptions;
+}
+
 namespace troupe::apiserver {
 
 /// The resource a request addresses, as routed from its URL.
@@ -74,6 +78,10 @@ public:
   api_response update(const resource_target& t, const body_input& body);
   api_response patch(const resource_target& t, const body_input& body);
   api_response remove(const resource_target& t, const delete_input& in);
+  /// DELETE on a collection: every object the selectors pick, each deleted as remove() would;
+  /// answers the List of the deleted (or marked) objects.
+  api_response remove_collection(const resource_target& t, const delete_input& in,
+                                 const list_input& selection);
   /// Either an open watch or the failure to answer instead.
   std::variant<watch_stream, api_response> watch(const resource_target& t, const list_input& in,
                                                  bool bookmarks);
@@ -94,6 +102,8 @@ private:
   api_response scale_get(const resource_target& t);
   api_response scale_write(const resource_target& t, const body_input& body, bool is_patch);
   std::optional<api_response> check_namespace(const resource_target& t);
+  api_response remove_stored(const resource_target& t, const troupe::meta::DeleteOptions& opts,
+                             const store::stored_object& current);
 
   store::object_store& store_;
   std::function<config::timestamp()> clock_;

@@ -251,3 +251,49 @@ TEST_CASE("watch from a list's resourceVersion sees later changes in order", "[u
   }
   CHECK(types == std::vector<std::string>{"ADDED", "MODIFIED", "DELETED"});
 }
+
+TEST_CASE("deletecollection deletes what the selectors pick, each as a DELETE would, and answers the List", "[unit][apiserver][controllers]") {
+  fixture f;
+  f.namespace_("demo");
+  f.namespace_("other");
+  REQUIRE(f.create("v1", "Pod", "demo", pod("a", "web")).code == 201);
+  REQUIRE(f.create("v1", "Pod", "demo", pod("b", "db")).code == 201);
+  auto bound = pod("c", "web");
+  bound["spec"]["nodeName"] = "node1";
+  REQUIRE(f.create("v1", "Pod", "demo", bound).code == 201);
+  REQUIRE(f.create("v1", "Pod", "other", pod("a", "web")).code == 201);
+
+  list_input web;
+  web.label_selector = "app=web";
+  auto r = f.svc.remove_collection(fixture::target("v1", "Pod", "demo"), {}, web);
+  INFO(r.body.dump());
+  REQUIRE(r.code == 200);
+  CHECK(r.body["kind"] == "PodList");
+  CHECK(r.body["apiVersion"] == "v1");
+  REQUIRE(r.body["items"].size() == 2);
+  CHECK(r.body["items"][0]["metadata"]["name"] == "a");
+  CHECK(r.body["items"][1]["metadata"]["name"] == "c");
+  // The unbound pod is gone at once; the bound one waits for its node (grace 30).
+  CHECK(f.svc.get(fixture::target("v1", "Pod", "demo", "a")).code == 404);
+  auto c = f.svc.get(fixture::target("v1", "Pod", "demo", "c"));
+  CHECK(c.body["metadata"]["deletionGracePeriodSeconds"] == 30);
+  // Not selected, or in another namespace: untouched.
+  CHECK(f.svc.get(fixture::target("v1", "Pod", "demo", "b")).code == 200);
+  CHECK(f.svc.get(fixture::target("v1", "Pod", "other", "a")).code == 200);
+
+  // Everything (kubectl delete pods --all sends no selector), with Orphan for the rest.
+  delete_input orphan;
+  orphan.propagation_policy = "Orphan";
+  REQUIRE(f.create("apps/v1", "Deployment", "demo", deployment("web")).code == 201);
+  auto d = f.svc.remove_collection(fixture::target("apps/v1", "Deployment", "demo"), orphan, {});
+  REQUIRE(d.code == 200);
+  REQUIRE(d.body["items"].size() == 1);
+  CHECK(d.body["items"][0]["metadata"]["finalizers"] == json::array({"orphan"}));
+
+  list_input bad;
+  bad.field_selector = "spec.nope=x";
+  CHECK(f.svc.remove_collection(fixture::target("v1", "Pod", "demo"), {}, bad).code == 400);
+  delete_input wrong;
+  wrong.propagation_policy = "Sideways";
+  CHECK(f.svc.remove_collection(fixture::target("v1", "Pod", "demo"), wrong, {}).code == 422);
+}
