@@ -42,7 +42,7 @@ struct store_state {
 using self_ptr = store_actor_type::stateful_pointer<store_state>;
 
 // Opens the store; retries a lock held by this process's previous store for a while (it closes as
-// soon as its last borrower lets go).
+// soon as its last borrower lets go). Any other failure, or another process's lock, is final.
 result<shared_store> open_store(const store_actor_options& o) {
   if (o.memory)
     return shared_store(make_memory_store(o.store));
@@ -54,7 +54,10 @@ result<shared_store> open_store(const store_actor_options& o) {
     auto opened = open_rocksdb_store(dir, o.store);
     if (opened.ok())
       return shared_store(std::move(*opened));
-    if (!opened.status().is(status::code::locked) || std::chrono::steady_clock::now() >= deadline)
+    // RocksDB says "lock hold by current process" for a lock of this process; another process's
+    // lock fails at once.
+    const bool ours = opened.status().message().find("current process") != std::string::npos;
+    if (!ours || std::chrono::steady_clock::now() >= deadline)
       return opened.status();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

@@ -7,7 +7,8 @@
 // - Opening: RocksDB at <data_dir>/store (created if missing), or a memory store. A failed open
 //   prints "troupe-server: the store did not open: <why>" and ends the actor with that error, so
 //   its supervisor decides. A database still locked by this process's previous store actor (it
-//   closes when the last borrower lets go) is retried for up to `lock_wait`.
+//   closes when the last borrower lets go) is retried for up to `lock_wait`; a lock held by
+//   another process fails at once.
 // - Requests (get/list/create/update/remove/remove_collection) run on a small dedicated thread
 //   pool, never on CAF workers; the reply is delivered from the actor's own thread through a
 //   response promise: the value, or a caf::error in the "store" category (protocol::to_status).
