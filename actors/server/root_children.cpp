@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/apiserver/api_server_actor.hpp"
+#include "actors/controllers/namespace_controller_actor.hpp"
 #include "actors/store/store_actor.hpp"
 
 namespace troupe::server {
@@ -24,7 +25,8 @@ supervisor_options root_options() {
 
 namespace {
 
-// The controllers supervisor: one child per kind, added by the controller issues.
+// The controllers supervisor: one child per kind, added by the controller issues. Its children
+// talk to the store actor whose handle is in `slot` when they start (store_actor.hpp).
 supervisor_options controllers_options() {
   supervisor_options opts;
   opts.name = "controllers";
@@ -58,8 +60,14 @@ std::vector<actor_child_spec> root_children(const server_context& context) {
   // Start order matters; children stop in reverse. The rows to come, in order:
   //   "scheduler", "node_registry" (CAF middleman on context.config.node_port)
   //   "controllers" (below), then "metrics" (context.config.metrics_address)
+  std::vector<actor_child_spec> controllers;
+  controllers.push_back({"namespaces", restart_type::permanent, [slot](caf::actor_system& sys) {
+                           controllers::namespace_controller_options o;
+                           o.store = slot->get();
+                           return controllers::spawn_namespace_controller(sys, o);
+                         }});
   children.push_back({"controllers", restart_type::permanent,
-                      supervision::supervisor_factory(controllers_options(), {})});
+                      supervision::supervisor_factory(controllers_options(), std::move(controllers))});
   return children;
 }
 
