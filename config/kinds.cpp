@@ -65,14 +65,16 @@ std::vector<kind_info> build() {
   v.push_back(make<apps::DaemonSet, apps::DaemonSetList>("apps", "v1", "DaemonSet", "daemonsets", "daemonset", true, {"ds"}, all, status));
   v.push_back(make<apps::StatefulSet, apps::StatefulSetList>("apps", "v1", "StatefulSet", "statefulsets", "statefulset", true, {"sts"}, all, {"status", "scale"}));
   v.push_back(make<apps::ControllerRevision, apps::ControllerRevisionList>("apps", "v1", "ControllerRevision", "controllerrevisions", "controllerrevision", true, {}, {}, {}));
-  // batch/v1 (+ v1beta1 CronJob, which has the same schema and is stored as v1)
-  v.push_back(make<batch::Job, batch::JobList>("batch", "v1", "Job", "jobs", "job", true, {}, all, status));
-  v.push_back(make<batch::CronJob, batch::CronJobList>("batch", "v1", "CronJob", "cronjobs", "cronjob", true, {"cj"}, all, status));
-  v.push_back(make<batch::CronJob, batch::CronJobList>("batch", "v1beta1", "CronJob", "cronjobs", "cronjob", true, {"cj"}, all, status, "v1"));
+  // autoscaling before batch: discovery lists groups in upstream's order, which kubectl follows
+  // (e.g. `get all` prints HPAs before CronJobs and Jobs).
   // autoscaling: v2 is preferred and stored; v1 is converted
   v.push_back(make<as2::HorizontalPodAutoscaler, as2::HorizontalPodAutoscalerList>("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", true, {"hpa"}, all, status));
   v.push_back(make<as1::HorizontalPodAutoscaler, as1::HorizontalPodAutoscalerList>("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", true, {"hpa"}, all, status, "v2"));
   v.push_back(make<as1::Scale, as1::Scale>("autoscaling", "v1", "Scale", "", "", true, {}, {}, {}));
+  // batch/v1 (+ v1beta1 CronJob, which has the same schema and is stored as v1)
+  v.push_back(make<batch::Job, batch::JobList>("batch", "v1", "Job", "jobs", "job", true, {}, all, status));
+  v.push_back(make<batch::CronJob, batch::CronJobList>("batch", "v1", "CronJob", "cronjobs", "cronjob", true, {"cj"}, all, status));
+  v.push_back(make<batch::CronJob, batch::CronJobList>("batch", "v1beta1", "CronJob", "cronjobs", "cronjob", true, {"cj"}, all, status, "v1"));
   // metrics.k8s.io (read-only, computed from node stats)
   v.push_back(make<metrics::NodeMetrics, metrics::NodeMetricsList>("metrics.k8s.io", "v1beta1", "NodeMetrics", "nodes", "", false, {}, {}, {}));
   v.push_back(make<metrics::PodMetrics, metrics::PodMetricsList>("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", "", true, {}, {}, {}));

@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/apiserver/api_server_actor.hpp"
+#include "actors/controllers/garbage_collector_actor.hpp"
 #include "actors/controllers/namespace_controller_actor.hpp"
 #include "actors/store/store_actor.hpp"
 
@@ -65,6 +66,11 @@ std::vector<actor_child_spec> root_children(const server_context& context) {
                            controllers::namespace_controller_options o;
                            o.store = slot->get();
                            return controllers::spawn_namespace_controller(sys, o);
+                         }});
+  controllers.push_back({"garbage_collector", restart_type::permanent, [slot](caf::actor_system& sys) {
+                           controllers::garbage_collector_options o;
+                           o.store = slot->get();
+                           return controllers::spawn_garbage_collector(sys, o);
                          }});
   children.push_back({"controllers", restart_type::permanent,
                       supervision::supervisor_factory(controllers_options(), std::move(controllers))});
