@@ -79,6 +79,7 @@ void api_server::stop() {
   s.pool.reset();
   s.service.reset();
   s.store.reset();
+  s.options.store.reset();  // let go of the borrowed store now: its owner may reopen it
 }
 
 uint16_t api_server::port() const {

@@ -25,7 +25,10 @@
 // every later child, so a child always gets the handle of the store that is running now. A request
 // to a store that died fails at once (the child then waits for the restart that is coming).
 
+#include <caf/actor_cast.hpp>
+#include <caf/actor_control_block.hpp>
 #include <caf/fwd.hpp>
+#include <caf/weak_intrusive_ptr.hpp>
 
 #include <chrono>
 #include <functional>
@@ -51,21 +54,23 @@ struct store_actor_options {
 protocol::store_actor_type spawn_store_actor(caf::actor_system& sys, store_actor_options options);
 
 /// The handle of the running store actor, shared by the factories of the root supervisor's
-/// children (see above). Thread-safe.
+/// children (see above). Holds it weakly, so the slot never keeps a stopped store actor alive;
+/// get() gives an invalid handle once that actor is gone (requests to it fail at once).
+/// Thread-safe.
 class store_slot {
 public:
-  void set(protocol::store_actor_type h) {
+  void set(const protocol::store_actor_type& h) {
     std::lock_guard<std::mutex> g(mu_);
-    current_ = std::move(h);
+    current_ = caf::actor_cast<caf::weak_actor_ptr>(h);
   }
   protocol::store_actor_type get() const {
     std::lock_guard<std::mutex> g(mu_);
-    return current_;
+    return caf::actor_cast<protocol::store_actor_type>(caf::actor_cast<caf::strong_actor_ptr>(current_));
   }
 
 private:
   mutable std::mutex mu_;
-  protocol::store_actor_type current_;
+  caf::weak_actor_ptr current_;
 };
 
 } // namespace troupe::store
