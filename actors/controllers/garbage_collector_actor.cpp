@@ -32,6 +32,9 @@ struct gc_state {
   ownership_graph graph;
   std::map<uint64_t, const config::kind_info*> subscriptions;
   std::set<const config::kind_info*> synced;  // initial events seen
+  // After a lost watch: the uids of a kind not yet seen again in the new initial events; those
+  // left at its initial-events-end were deleted meanwhile.
+  std::map<const config::kind_info*, std::set<std::string>> unconfirmed;
   std::map<std::string, uid_work> work;
   std::deque<std::string> queue;  // dirty, waiting for a slot (or for the initial sync)
   size_t running = 0;
@@ -303,6 +306,8 @@ void on_batch(self_ptr self, watch_batch& b) {
     switch (e.type) {
       case store::watch_event_type::added:
       case store::watch_event_type::modified:
+        if (auto u = st.unconfirmed.find(kind); u != st.unconfirmed.end())
+          u->second.erase(store::object_meta(*e.object).uid());
         dirty = st.graph.upsert(*kind, store::object_meta(*e.object));
         break;
       case store::watch_event_type::deleted:
@@ -310,6 +315,12 @@ void on_batch(self_ptr self, watch_batch& b) {
         break;
       case store::watch_event_type::bookmark:
         st.synced.insert(kind);
+        if (auto u = st.unconfirmed.find(kind); u != st.unconfirmed.end()) {
+          for (const auto& gone : u->second)
+            for (const auto& d : st.graph.remove(gone))
+              dirty.insert(d);
+          st.unconfirmed.erase(u);
+        }
         break;
       case store::watch_event_type::error:
         break;
@@ -318,10 +329,12 @@ void on_batch(self_ptr self, watch_batch& b) {
       mark(self, uid);
   }
   if (b.closed) {
-    // Subscribe again from scratch: the initial events re-add what exists; objects deleted while
-    // unsubscribed stay in the graph until then, and an owner lookup goes live anyway.
+    // Subscribe again from scratch: the initial events re-add what exists; what they do not
+    // re-add by their end was deleted while the watch was lost (removed then, see bookmark).
     st.subscriptions.erase(sub);
     st.synced.erase(kind);
+    auto uids = st.graph.uids_of(*kind);
+    st.unconfirmed[kind] = std::set<std::string>(uids.begin(), uids.end());
     subscribe(self, kind);
   }
   start_next(self);

@@ -98,6 +98,14 @@ const graph_node* ownership_graph::find(const std::string& uid) const {
   return i == nodes_.end() ? nullptr : &i->second;
 }
 
+std::vector<std::string> ownership_graph::uids_of(const config::kind_info& kind) const {
+  std::vector<std::string> out;
+  for (const auto& [uid, n] : nodes_)
+    if (n.kind == &kind)
+      out.push_back(uid);
+  return out;
+}
+
 std::vector<const graph_node*> ownership_graph::dependents_of(const std::string& uid) const {
   std::vector<const graph_node*> out;
   auto d = dependents_.find(uid);

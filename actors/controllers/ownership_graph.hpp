@@ -55,6 +55,8 @@ public:
   const graph_node* find(const std::string& uid) const;
   /// The known objects that name `uid` as an owner (whether or not `uid` itself is known).
   std::vector<const graph_node*> dependents_of(const std::string& uid) const;
+  /// Every known object of `kind` (a scan: for re-listing after a watch was lost, not per event).
+  std::vector<std::string> uids_of(const config::kind_info& kind) const;
   size_t size() const { return nodes_.size(); }
 
 private:

@@ -177,3 +177,36 @@ TEST_CASE("garbage collector: Foreground deletes the dependents first, down a ch
   CHECK(f.eventually([&] { return !f.exists("apps/v1", "Deployment", "demo", "web"); }));
   CHECK_FALSE(f.exists("apps/v1", "ReplicaSet", "demo", "web-1"));
 }
+
+TEST_CASE("garbage collector: after a lost watch (gone), an owner deleted meanwhile is noticed on re-listing", "[controllers]") {
+  // A fixture whose store closes watchers more than 3 revisions behind.
+  struct lagging_fixture : gc_fixture {
+    lagging_fixture() {
+      caf::scoped_actor self{sys};
+      self->send_exit(store, caf::exit_reason::user_shutdown);
+      store::store_actor_options o;
+      o.memory = true;
+      o.store.watcher_max_lag = 3;
+      store = store::spawn_store_actor(sys, o);
+      self->request(store, std::chrono::seconds(5), protocol::borrow_atom::value)
+        .receive([&](protocol::shared_store& s) { db = s; }, [&](caf::error&) {});
+    }
+  };
+  lagging_fixture f;
+  auto rs = f.replica_set("web");
+  f.pod("web-a", {&rs});
+  f.start_gc();
+  std::this_thread::sleep_for(300ms);  // subscribed and synced
+  REQUIRE(f.exists("v1", "Pod", "demo", "web-a"));
+
+  // Hold the store actor's thread while the owner goes and more writes follow: every watcher
+  // falls behind and is closed with gone, so the ReplicaSet's DELETED event is never delivered.
+  protocol::store_completion hold;
+  hold.run = [] { std::this_thread::sleep_for(std::chrono::milliseconds(400)); };
+  caf::anon_send(f.store, hold);
+  std::this_thread::sleep_for(50ms);
+  f.delete_with("apps/v1", "ReplicaSet", "web", "");
+  for (int i = 0; i < 6; ++i)
+    f.config_map("filler-" + std::to_string(i));
+  CHECK(f.eventually([&] { return !f.exists("v1", "Pod", "demo", "web-a"); }));
+}

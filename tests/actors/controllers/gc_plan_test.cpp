@@ -178,4 +178,7 @@ TEST_CASE("ownership graph: edges by uid, and what each event makes dirty", "[un
   CHECK(g.dependents_of("rs").size() == 1);  // p3 still names it
   CHECK(sorted(g.remove("unknown")).empty());
   CHECK(g.size() == 2);
+  g.upsert(replica_sets(), object("rs2"));
+  CHECK(g.uids_of(pods()) == std::vector<std::string>{"p1", "p3"});
+  CHECK(g.uids_of(replica_sets()) == std::vector<std::string>{"rs2"});
 }
