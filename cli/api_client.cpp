@@ -98,6 +98,21 @@ api_response api_client::request(std::string_view method, const std::string& pat
   return r;
 }
 
+api_response api_client::stream(const std::string& path, const std::string& accept,
+                                 const std::function<bool(std::string_view)>& on_data) {
+  api_response r;
+  http::header_list h;
+  h.add("Accept", accept);
+  auto resp = http_->stream(conn_.server + path, h, on_data);
+  r.status = resp.status;
+  r.transport_error = resp.error;
+  r.text = resp.body;
+  r.body = json::parse(r.text, nullptr, false);
+  if (r.body.is_discarded())
+    r.body = nullptr;
+  return r;
+}
+
 api_response api_client::stream_lines(const std::string& path, const std::string& accept,
                                       const std::function<bool(std::string_view)>& on_line) {
   api_response r;

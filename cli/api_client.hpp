@@ -61,6 +61,8 @@ public:
 
   /// A watch (or any stream): on_line gets each line; returns false to stop. The response carries
   /// the status (and the body of a refused request).
+  api_response stream(const std::string& path, const std::string& accept,
+                      const std::function<bool(std::string_view)>& on_data);
   api_response stream_lines(const std::string& path, const std::string& accept,
                             const std::function<bool(std::string_view)>& on_line);
 

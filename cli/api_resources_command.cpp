@@ -62,9 +62,7 @@ int run_api_resources(session& s) {
   for (const auto& r : shown) {
     table_row row{r.resource, join(r.short_names, ","), r.api_version(), r.namespaced ? "true" : "false", r.kind};
     if (output == "wide") {
-      auto verbs = r.verbs;
-      std::sort(verbs.begin(), verbs.end());
-      row.push_back("[" + join(verbs, " ") + "]");
+      row.push_back(join(r.verbs, ","));
       row.push_back(join(r.categories, ","));
     }
     w.add(row);

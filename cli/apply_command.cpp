@@ -57,7 +57,7 @@ int apply_one(session& s, api_client& api, const object_target& t, const manifes
     if (original.is_discarded())
       original = nullptr;
   } else {
-    s.io.err << "Warning: resource " << r.qualified() << "/" << t.name
+    s.io.err << "Warning: resource " << r.resource << "/" << t.name
              << " is missing the " << last_applied_annotation
              << " annotation which is required by troupe apply. troupe apply should only be used on "
                 "resources created declaratively by either troupe create --save-config or troupe "

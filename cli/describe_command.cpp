@@ -50,7 +50,17 @@ describe_context context_for(api_client& api, const json& o) {
     ctx.pods = controlled_by(list_items(api, "pods", ns, query_string({{"labelSelector", selector}})), uid);
   else if (kind == "Deployment")
     ctx.replicasets = list_items(api, "replicasets.apps", ns, query_string({{"labelSelector", selector}}));
-  else if (kind == "Node")
+  else if (kind == "Service") {
+    auto ep = api.resolve("endpoints");
+    if (ep.value) {
+      auto r = api.get(resource_path(*ep.value, ns, name));
+      if (r.ok())
+        ctx.endpoints = r.body;
+    }
+  } else if (kind == "Namespace") {
+    ctx.has_resource_quotas = api.resolve("resourcequotas").value != nullptr;
+    ctx.has_limit_ranges = api.resolve("limitranges").value != nullptr;
+  } else if (kind == "Node")
     ctx.pods = list_items(api, "pods", "",
                           query_string({{"fieldSelector", "spec.nodeName=" + name
                                                             + ",status.phase!=Succeeded,status.phase!=Failed"}}));
@@ -87,7 +97,7 @@ int run_describe(session& s) {
       }
       auto items = list.body.value("items", json::array());
       if (items.empty() && parsed.requests.size() == 1)
-        s.io.err << (all_ns || !req.resource.namespaced ? std::string("No resources found\n")
+        s.io.err << (all_ns ? std::string("No resources found\n")
                                                           : "No resources found in " + ns + " namespace.\n");
       for (const auto& item : items)
         print(item, req.resource);

@@ -98,18 +98,20 @@ std::string controlled_by(const json& m) {
   return {};
 }
 
+// A pod's containers: "Containers:" at `level`, each name one level deeper (plus one space inside
+// a pod template, as kubectl writes it), their fields at level 2.
 void write_containers(prefix_writer& w, int level, const char* title, const json& containers,
                       const json& statuses) {
   if (containers.empty())
     return;
   w.write(level, std::string(title) + ":");
   for (const auto& c : containers) {
-    w.write(level + 1, str(c, "name") + ":");
+    w.write(level > 0 ? level : 1, std::string(level > 0 ? " " : "") + str(c, "name") + ":");
     json st;
     for (const auto& s : statuses)
       if (str(s, "name") == str(c, "name"))
         st = s;
-    int l = level + 2;
+    int l = 2;
     if (!st.is_null())
       w.write(l, "Container ID:\t" + str(st, "containerID"));
     w.write(l, "Image:\t" + str(c, "image"));
@@ -344,8 +346,11 @@ void describe_deployment(prefix_writer& w, const json& d, const describe_context
     else if (obj(rs, "spec").value("replicas", 0) > 0)
       old_sets += (old_sets.empty() ? "" : ", ") + text;
   }
-  w.write(0, "OldReplicaSets:\t" + (old_sets.empty() ? "<none>" : old_sets));
-  w.write(0, "NewReplicaSet:\t" + (new_set.empty() ? "<none>" : new_set));
+  // kubectl leaves both lines out when it finds no ReplicaSet of the deployment.
+  if (!old_sets.empty() || !new_set.empty()) {
+    w.write(0, "OldReplicaSets:\t" + (old_sets.empty() ? "<none>" : old_sets));
+    w.write(0, "NewReplicaSet:\t" + (new_set.empty() ? "<none>" : new_set));
+  }
   write_events(w, ctx.events, ctx.now);
 }
 
@@ -401,6 +406,20 @@ void describe_job(prefix_writer& w, const json& j, const describe_context& ctx) 
   write_events(w, ctx.events, ctx.now);
 }
 
+// "10.244.1.5:8080,10.244.1.6:8080" for the service port `port`, "<none>" without addresses.
+std::string endpoints_text(const json& endpoints, const json& port) {
+  std::string out;
+  for (const auto& subset : arr(endpoints, "subsets")) {
+    std::string port_num;
+    for (const auto& p : arr(subset, "ports"))
+      if (str(p, "name") == str(port, "name") || arr(subset, "ports").size() == 1)
+        port_num = str(p, "port");
+    for (const auto& a : arr(subset, "addresses"))
+      out += (out.empty() ? "" : ",") + str(a, "ip") + (port_num.empty() ? "" : ":" + port_num);
+  }
+  return out.empty() ? "<none>" : out;
+}
+
 void describe_service(prefix_writer& w, const json& s, const describe_context& ctx) {
   json m = obj(s, "metadata"), spec = obj(s, "spec");
   write_common_meta(w, s);
@@ -420,8 +439,7 @@ void describe_service(prefix_writer& w, const json& s, const describe_context& c
   std::string ips;
   for (const auto& ip : arr(spec, "clusterIPs"))
     ips += (ips.empty() ? "" : ",") + ip.get<std::string>();
-  if (!ips.empty())
-    w.write(0, "IPs:\t" + ips);
+  w.write(0, "IPs:\t" + (ips.empty() ? "<none>" : ips));
   for (const auto& p : arr(spec, "ports")) {
     std::string name = str(p, "name", "<unset>");
     std::string proto = str(p, "protocol", "TCP");
@@ -430,7 +448,7 @@ void describe_service(prefix_writer& w, const json& s, const describe_context& c
     w.write(0, "TargetPort:\t" + target + "/" + proto);
     if (p.contains("nodePort"))
       w.write(0, "NodePort:\t" + name + "  " + str(p, "nodePort") + "/" + proto);
-    w.write(0, "Endpoints:\t");
+    w.write(0, "Endpoints:\t" + endpoints_text(ctx.endpoints, p));
   }
   w.write(0, "Session Affinity:\t" + str(spec, "sessionAffinity", "None"));
   if (!str(spec, "externalTrafficPolicy").empty())
@@ -440,16 +458,21 @@ void describe_service(prefix_writer& w, const json& s, const describe_context& c
   write_events(w, ctx.events, ctx.now);
 }
 
-void describe_namespace(prefix_writer& w, const json& ns, const describe_context&) {
+void describe_namespace(prefix_writer& w, const json& ns, const describe_context& ctx) {
   json m = obj(ns, "metadata");
   write_common_meta(w, ns, false);
   write_map_multiline(w, 0, "Labels", obj(m, "labels"), "=");
   write_map_multiline(w, 0, "Annotations", obj(m, "annotations"), ": ", true);
   w.write(0, "Status:\t" + str(obj(ns, "status"), "phase", "Active"));
-  w.write(0, "");
-  w.write(0, "No resource quota.");
-  w.write(0, "");
-  w.write(0, "No LimitRange resource.");
+  // Only a server that serves these kinds gets the lines (kubectl skips them on NotFound).
+  if (ctx.has_resource_quotas) {
+    w.write(0, "");
+    w.write(0, "No resource quota.");
+  }
+  if (ctx.has_limit_ranges) {
+    w.write(0, "");
+    w.write(0, "No LimitRange resource.");
+  }
 }
 
 void describe_node(prefix_writer& w, const json& n, const describe_context& ctx) {
@@ -527,6 +550,71 @@ void describe_node(prefix_writer& w, const json& n, const describe_context& ctx)
     for (const auto& p : ctx.pods)
       w.write(1, str(obj(p, "metadata"), "namespace") + "\t" + str(obj(p, "metadata"), "name") + "\t"
                    + age(str(obj(p, "metadata"), "creationTimestamp"), ctx.now));
+  }
+  write_events(w, ctx.events, ctx.now);
+}
+
+// The status.currentMetrics entry's "current" for a metric, or null.
+json hpa_current(const json& current, const std::string& type, const std::string& name) {
+  for (const auto& m : current) {
+    if (str(m, "type") != type)
+      continue;
+    json src = obj(m, type == "Resource" ? "resource" : type == "Pods" ? "pods" : "containerResource");
+    std::string mname = type == "Pods" ? str(obj(src, "metric"), "name") : str(src, "name");
+    if (mname == name)
+      return obj(src, "current");
+  }
+  return nullptr;
+}
+
+void describe_hpa(prefix_writer& w, const json& h, const describe_context& ctx) {
+  json m = obj(h, "metadata"), spec = obj(h, "spec"), st = obj(h, "status");
+  write_common_meta(w, h);
+  write_map_multiline(w, 0, "Labels", obj(m, "labels"), "=");
+  write_map_multiline(w, 0, "Annotations", obj(m, "annotations"), ": ", true);
+  w.write(0, "CreationTimestamp:\t" + describe_time(str(m, "creationTimestamp")));
+  json ref = obj(spec, "scaleTargetRef");
+  w.write(0, "Reference:\t" + str(ref, "kind") + "/" + str(ref, "name"));
+  w.write(0, "Metrics:\t( current / target )");
+  for (const auto& metric : arr(spec, "metrics")) {
+    std::string type = str(metric, "type");
+    if (type == "Resource" || type == "ContainerResource") {
+      json res = obj(metric, type == "Resource" ? "resource" : "containerResource");
+      json target = obj(res, "target");
+      std::string name = str(res, "name");
+      json cur = hpa_current(arr(st, "currentMetrics"), type, name);
+      std::string what = type == "Resource" ? "resource " + name + " on pods"
+                                            : "resource " + name + " of container \"" + str(res, "container") + "\" on pods";
+      if (target.contains("averageUtilization")) {
+        std::string current = cur.is_object() && cur.contains("averageUtilization")
+                                ? str(cur, "averageUtilization") + "% (" + str(cur, "averageValue") + ")"
+                                : "<unknown>";
+        w.write(1, what + "  (as a percentage of request):\t" + current + " / " + str(target, "averageUtilization") + "%");
+      } else {
+        std::string current = cur.is_object() && cur.contains("averageValue") ? str(cur, "averageValue") : "<unknown>";
+        w.write(1, what + ":\t" + current + " / " + str(target, "averageValue"));
+      }
+    } else if (type == "Pods") {
+      json pods = obj(metric, "pods");
+      std::string name = str(obj(pods, "metric"), "name");
+      json cur = hpa_current(arr(st, "currentMetrics"), type, name);
+      std::string current = cur.is_object() && cur.contains("averageValue") ? str(cur, "averageValue") : "<unknown>";
+      w.write(1, "\"" + name + "\" on pods:\t" + current + " / " + str(obj(pods, "target"), "averageValue"));
+    } else {
+      w.write(1, "\"" + type + "\" metric:\t<unknown> / <unknown>");
+    }
+  }
+  w.write(0, "Min replicas:\t" + str(spec, "minReplicas", "1"));
+  w.write(0, "Max replicas:\t" + str(spec, "maxReplicas", "0"));
+  w.write(0, str(ref, "kind") + " pods:\t" + str(st, "currentReplicas", "0") + " current / "
+               + str(st, "desiredReplicas", "0") + " desired");
+  auto conds = arr(st, "conditions");
+  if (!conds.empty()) {
+    w.write(0, "Conditions:");
+    w.write(1, "Type\tStatus\tReason\tMessage");
+    w.write(1, "----\t------\t------\t-------");
+    for (const auto& c : conds)
+      w.write(1, str(c, "type") + "\t" + str(c, "status") + "\t" + str(c, "reason") + "\t" + str(c, "message"));
   }
   write_events(w, ctx.events, ctx.now);
 }
@@ -635,6 +723,8 @@ std::string describe_object(const json& o, const describe_context& ctx) {
     describe_namespace(w, o, ctx);
   else if (kind == "Node")
     describe_node(w, o, ctx);
+  else if (kind == "HorizontalPodAutoscaler")
+    describe_hpa(w, o, ctx);
   else
     describe_generic(w, o, ctx);
   return tabwriter_format(w.out.str(), 0, 2);

@@ -1,6 +1,7 @@
 #pragma once
 // kubectl describe's text for one object (pure: everything it shows is passed in, time is an
-// argument). Pod, Deployment, ReplicaSet, Node, Namespace, Service and Job get kubectl's layout
+// argument). Pod, Deployment, ReplicaSet, Node, Namespace, Service, Job and HorizontalPodAutoscaler
+// get kubectl's layout
 // for their main fields; any other kind gets the generic describer (every field, camelCase keys as
 // "Title Case"). Events come last (Type Reason Age From Message), "<none>" without any.
 // Lines are "Key:\tvalue" laid out by tabwriter.hpp as kubectl does (minwidth 0, padding 2).
@@ -16,6 +17,8 @@ struct describe_context {
   nlohmann::json events = nlohmann::json::array();      // EventList items about the object
   nlohmann::json pods = nlohmann::json::array();        // pods selected by an RS/Job, or on a Node
   nlohmann::json replicasets = nlohmann::json::array(); // RSs of a Deployment's namespace
+  nlohmann::json endpoints;                              // a Service's Endpoints object (null: none)
+  bool has_resource_quotas = false, has_limit_ranges = false; // served by the server (Namespace)
   int64_t now = 0;                                      // Unix seconds
 };
 

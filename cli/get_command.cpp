@@ -46,6 +46,8 @@ int print_tables(session& s, api_client& api, const std::vector<get_request>& re
   tab_writer w;
   std::string last_rv;
   json last_columns;
+  if (base.watch_events)
+    w.set_min_width(0, std::string("MODIFIED").size() + 3);
   bool namespace_column = false;
   for (const auto& req : requests) {
     any_namespaced = any_namespaced || req.resource.namespaced;
@@ -92,6 +94,7 @@ int print_tables(session& s, api_client& api, const std::vector<get_request>& re
       s.io.out << "\n";
       w.reset();
     }
+    // (a fresh table keeps the EVENT floor set above)
     if (!to.no_headers)
       w.add(table_header(columns, to));
     for (auto& r : rows)

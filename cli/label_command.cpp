@@ -20,6 +20,18 @@ struct meta_verb {
   const char* manager;    // "kubectl-label"
 };
 
+// kubectl's word: "not labeled" when nothing changed, "unlabeled" when labels were only removed.
+std::string outcome(const meta_verb& verb, const label_plan& plan, const std::vector<label_change>& changes) {
+  if (verb.field[0] != 'l')
+    return verb.done;
+  if (plan.patch.empty())
+    return verb.not_done;
+  for (const auto& c : changes)
+    if (c.value)
+      return verb.done;
+  return "unlabeled";
+}
+
 int run_meta(session& s, const meta_verb& verb) {
   auto& args = s.flags.positional;
   if (args.empty())
@@ -77,8 +89,7 @@ int run_meta(session& s, const meta_verb& verb) {
       if (s.flags.get("output") == "name")
         s.io.out << req.resource.kind_prefix() << "/" << name << "\n";
       else
-        s.io.out << req.resource.kind_prefix() << "/" << name << " "
-                 << (plan.patch.empty() && verb.field[0] == 'l' ? verb.not_done : verb.done) << "\n";
+        s.io.out << req.resource.kind_prefix() << "/" << name << " " << outcome(verb, plan, changes.value) << "\n";
     }
   }
   return rc;

@@ -50,6 +50,8 @@ int run_logs(session& s) {
     }
   }
   auto pod = api->get(resource_path(*pods_r.value, ns, pod_name));
+  if (pod.not_found())
+    return s.fail("error from server (NotFound): pods \"" + pod_name + "\" not found in namespace \"" + ns + "\"");
   if (!pod.ok())
     return s.fail(pod);
   if (container.empty()) {
@@ -79,9 +81,9 @@ int run_logs(session& s) {
   }
   if (s.flags.has("limit-bytes"))
     q.push_back({"limitBytes", s.flags.get("limit-bytes")});
-  auto r = api->stream_lines(resource_path(*pods_r.value, ns, pod_name, "log") + query_string(q), "*/*",
-                             [&](std::string_view line) {
-                               s.io.out << line << "\n";
+  auto r = api->stream(resource_path(*pods_r.value, ns, pod_name, "log") + query_string(q), "*/*",
+                             [&](std::string_view data) {
+                               s.io.out << data;
                                s.io.out.flush();
                                return true;
                              });

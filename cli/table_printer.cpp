@@ -108,13 +108,19 @@ std::vector<table_row> table_rows(const json& table, const json& fallback_column
   return out;
 }
 
+void tab_writer::set_min_width(size_t column, size_t width) {
+  if (min_widths_.size() <= column)
+    min_widths_.resize(column + 1, 0);
+  min_widths_[column] = width;
+}
+
 std::string tab_writer::flush() {
   size_t columns = 0;
   for (const auto& r : pending_)
     columns = std::max(columns, r.size());
   // Every cell but a row's last is tab-terminated and belongs to a column.
   for (size_t c = widths_.size(); c + 1 < columns; ++c) {
-    size_t w = min_width;
+    size_t w = std::max(min_width, c < min_widths_.size() ? min_widths_[c] : 0);
     for (const auto& r : pending_)
       if (c + 1 < r.size())
         w = std::max(w, text_width(r[c]) + padding);

@@ -46,10 +46,13 @@ public:
   std::string flush();
   /// Forgets the remembered widths (a new table starts).
   void reset() { widths_.clear(); }
+  /// A floor for one column's width (kubectl's EVENT column is sized for "MODIFIED" up front).
+  void set_min_width(size_t column, size_t width);
 
 private:
   std::vector<table_row> pending_;
   std::vector<size_t> widths_;
+  std::vector<size_t> min_widths_;
 };
 
 /// Display width of UTF-8 text (runes, as tabwriter counts).

@@ -7,6 +7,9 @@
 #include "cli/commands.hpp"
 #include "cli/table_printer.hpp"
 #include "config/quantity.hpp"
+#include "config/time_format.hpp"
+
+#include <chrono>
 
 namespace troupe::cli {
 
@@ -69,6 +72,26 @@ int top_nodes(session& s, api_client& api, const std::vector<std::string>& names
   return 0;
 }
 
+// kubectl's verifyEmptyMetrics: an existing pod without metrics is an error naming it and its age.
+int no_pod_metrics(session& s, api_client& api, const std::string& ns, bool all_ns) {
+  auto pods = api.get(resource_path(*api.resolve("pods").value, ns)
+                      + query_string({{"labelSelector", s.flags.get("selector")}}));
+  if (!pods.ok())
+    return s.fail(pods);
+  auto items = pods.body.value("items", json::array());
+  if (items.empty()) {
+    s.io.err << (all_ns ? std::string("No resources found\n") : "No resources found in " + ns + " namespace.\n");
+    return 0;
+  }
+  json meta = items[0].value("metadata", json::object());
+  auto created = config::parse_rfc3339(meta.value("creationTimestamp", ""));
+  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch()).count();
+  std::string age = created ? config::format_go_duration(now - created->seconds * 1000000000LL) : "<unknown>";
+  return s.fail("Metrics not available for pod " + meta.value("namespace", "") + "/" + meta.value("name", "")
+                + ", age: " + age);
+}
+
 int top_pods(session& s, api_client& api, const std::vector<std::string>& names) {
   const resource_info* m = metrics_resource(api, "pods");
   if (!m)
@@ -82,10 +105,8 @@ int top_pods(session& s, api_client& api, const std::vector<std::string>& names)
   if (!metrics.ok())
     return s.fail(metrics);
   json items = names.empty() ? metrics.body.value("items", json::array()) : json::array({metrics.body});
-  if (items.empty()) {
-    s.io.err << (all_ns ? std::string("No resources found\n") : "No resources found in " + ns + " namespace.\n");
-    return 0;
-  }
+  if (items.empty())
+    return no_pod_metrics(s, api, ns, all_ns);
   bool containers = s.flags.is_set("containers");
   tab_writer w;
   if (!s.flags.is_set("no-headers")) {
