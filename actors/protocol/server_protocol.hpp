@@ -131,8 +131,8 @@ struct store_remove_collection {
 };
 /// Watch `kind` in `ns` ("" = all) from `since` (0: ADDED for every object first, then changes);
 /// the events go to `subscriber` as watch_batch messages until it unsubscribes or goes down.
-/// `initial_end`: after the initial ADDED events comes a BOOKMARK annotated
-/// "k8s.io/initial-events-end" (the subscriber has seen every object that existed).
+/// `initial_end` (with since 0): after the initial ADDED events comes a BOOKMARK annotated
+/// "k8s.io/initial-events-end" (the subscriber has seen every object that existed then).
 struct store_subscribe {
   const config::kind_info* kind = nullptr;
   std::string ns;
