@@ -116,6 +116,18 @@ void api_router::handle(http::request req, http::responder res) {
       res.send(doc ? json_response(200, *doc) : json_response(api_response(api::not_found_path())));
       return;
     }
+    case api::target_type::metrics: {
+      if (!metrics_text_ || req.method != "GET") {
+        res.send(json_response(api_response(api::not_found_path())));
+        return;
+      }
+      http::response r;
+      r.status = 200;
+      r.body = metrics_text_();
+      r.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      res.send(std::move(r));
+      return;
+    }
     case api::target_type::resource:
       handle_resource(std::move(req), std::move(res));
       return;

@@ -4,10 +4,12 @@
 
 #include "actors/apiserver/api_router.hpp"
 #include "actors/apiserver/request_pool.hpp"
+#include "actors/apiserver/system_namespaces.hpp"
 #include "actors/apiserver/resource_service.hpp"
 #include "actors/http/auth.hpp"
 #include "actors/http/server.hpp"
 #include "actors/http/tls.hpp"
+#include "actors/metrics/metrics_hub.hpp"
 #include "store/object_store.hpp"
 
 namespace troupe::apiserver {
@@ -30,6 +32,7 @@ struct api_server::impl {
   std::unique_ptr<request_pool> pool;
   std::unique_ptr<api_router> router;
   std::unique_ptr<http::server> server;
+  std::unique_ptr<metrics::sampler_set> samplers;  // before the server and store go
 };
 
 api_server::api_server(api_server_options options) : impl_(std::make_unique<impl>()) {
@@ -46,6 +49,9 @@ std::string api_server::start() {
   if (!s.options.store)
     return "no object store";
   s.store = s.options.store;
+  // Before serving: clients expect default, kube-system... from the first request on.
+  if (auto err = ensure_system_namespaces(*s.store, wall_clock()); !err.empty())
+    return err;
   s.service = std::make_unique<resource_service>(*s.store, wall_clock);
   s.pool = std::make_unique<request_pool>(s.options.request_threads);
   s.router = std::make_unique<api_router>(*s.service, *s.pool, wall_clock,
@@ -62,14 +68,35 @@ std::string api_server::start() {
   }
   if (!s.options.token.empty())
     so.authenticate = http::bearer_auth({s.options.token}).as_authenticator();
+  if (auto hub = s.options.metrics) {
+    so.observe = [api = hub->api](const http::request_record& r) { api->observe(r); };
+    std::weak_ptr<metrics::metrics_hub> weak = hub;
+    s.router->set_metrics([weak] {
+      auto h = weak.lock();
+      return h ? h->text() : std::string{};
+    });
+  }
   auto* router = s.router.get();
   s.server = std::make_unique<http::server>(
     so, [router](http::request req, http::responder res) { router->handle(std::move(req), std::move(res)); });
-  return s.server->start();
+  if (auto err = s.server->start(); !err.empty())
+    return err;
+  if (auto hub = s.options.metrics) {
+    s.samplers = std::make_unique<metrics::sampler_set>(hub->sampled);
+    for (auto& sm : metrics::store_samplers(*s.store))
+      s.samplers->add(std::move(sm));
+    auto* server = s.server.get();
+    s.samplers->add({"apiserver_longrunning_requests", "Watches open now.", metrics::sample_type::gauge,
+                     {{"verb", "WATCH"}}, [router] { return static_cast<double>(router->open_watches()); }});
+    s.samplers->add({"troupe_apiserver_open_connections", "HTTP connections open now.",
+                     metrics::sample_type::gauge, {}, [server] { return static_cast<double>(server->open_connections()); }});
+  }
+  return {};
 }
 
 void api_server::stop() {
   auto& s = *impl_;
+  s.samplers.reset();
   if (s.server)
     s.server->stop();
   if (s.pool)

@@ -8,6 +8,10 @@
 #include <memory>
 #include <string>
 
+namespace troupe::metrics {
+struct metrics_hub;
+}
+
 namespace troupe::store {
 class object_store;
 }
@@ -23,6 +27,8 @@ struct api_server_options {
   std::string token;         // the accepted bearer token; empty: no authentication (tests only)
   unsigned request_threads = 32;
   unsigned io_threads = 2;
+  // Request metrics, open watches and connections, and GET /metrics (behind the token); may be null.
+  std::shared_ptr<metrics::metrics_hub> metrics;
 };
 
 class api_server {

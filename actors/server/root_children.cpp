@@ -6,6 +6,7 @@
 #include "actors/controllers/garbage_collector_actor.hpp"
 #include "actors/controllers/namespace_controller_actor.hpp"
 #include "actors/store/store_actor.hpp"
+#include "actors/metrics/metrics_actor.hpp"
 
 namespace troupe::server {
 
@@ -44,6 +45,7 @@ std::vector<actor_child_spec> root_children(const server_context& context) {
   auto slot = std::make_shared<store::store_slot>();
   store::store_actor_options so;
   so.data_dir = context.config.data_dir;
+  so.store.observer = context.metrics ? context.metrics->store : nullptr;
   children.push_back({"store", restart_type::permanent, [slot, so](caf::actor_system& sys) {
                         auto h = store::spawn_store_actor(sys, so);
                         slot->set(h);
@@ -55,6 +57,7 @@ std::vector<actor_child_spec> root_children(const server_context& context) {
   api.cert_file = context.paths.server_cert;
   api.key_file = context.paths.server_key;
   api.token = context.token;
+  api.metrics = context.metrics;
   children.push_back({"api_server", restart_type::permanent, [api, slot](caf::actor_system& sys) {
                         return apiserver::spawn_api_server_actor(sys, api, slot->get());
                       }});
@@ -74,6 +77,12 @@ std::vector<actor_child_spec> root_children(const server_context& context) {
                          }});
   children.push_back({"controllers", restart_type::permanent,
                       supervision::supervisor_factory(controllers_options(), std::move(controllers))});
+  metrics::metrics_actor_options m;
+  const auto& ma = context.config.metrics_address;
+  m.address = (ma.host.find(':') != std::string::npos ? "[" + ma.host + "]" : ma.host) + ":" + std::to_string(ma.port);
+  m.hub = context.metrics;
+  children.push_back({"metrics", restart_type::permanent,
+                      [m](caf::actor_system& sys) { return metrics::spawn_metrics_actor(sys, m); }});
   return children;
 }
 

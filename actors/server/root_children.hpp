@@ -3,6 +3,7 @@
 // To add a child, add a row in root_children.cpp; its factory gets the actor system, and what it
 // needs from configuration and init is captured from `server_context`.
 
+#include "actors/metrics/metrics_hub.hpp"
 #include "actors/server/cluster_init.hpp"
 #include "actors/server/server_config.hpp"
 #include "actors/supervision/supervisor_actor.hpp"
@@ -17,6 +18,7 @@ struct server_context {
   cluster_paths paths;
   std::string server_url;
   std::string token;  // the admin bearer token; never log it
+  std::shared_ptr<metrics::metrics_hub> metrics = std::make_shared<metrics::metrics_hub>();
 };
 
 /// rest_for_one: a child that restarts takes down and restarts the children started after it,

@@ -206,7 +206,11 @@ supervisor_actor_type::behavior_type supervisor_actor(self_ptr self, supervisor_
   }
   return {
     [=](caf::get_atom, protocol::restarts_atom) -> protocol::restart_counts {
-      return self->state.restarts;
+      // Every child, zeros included, so a metric exists before the first restart.
+      auto counts = self->state.restarts;
+      for (const auto& child : self->state.children)
+        counts.emplace(child.id, 0);
+      return counts;
     },
     [=](caf::get_atom, protocol::child_atom, const std::string& id) -> caf::result<caf::actor> {
       auto i = self->state.running->find(id);
