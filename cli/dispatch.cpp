@@ -60,7 +60,38 @@ const std::vector<command_def>& all_commands() {
   return commands;
 }
 
-int run_cli(const std::vector<std::string>& args, cli_io& io) {
+namespace {
+
+// kubectl takes global flags before the command too (`troupe --kubeconfig x get pods`): moves
+// leading flags behind the command name. A global flag that takes a value takes the next word.
+std::vector<std::string> command_first(const std::vector<std::string>& in) {
+  std::vector<std::string> leading;
+  size_t i = 0;
+  auto globals = global_flags();
+  for (; i < in.size() && in[i].size() > 1 && in[i][0] == '-' && in[i] != "-h" && in[i] != "--help"; ++i) {
+    leading.push_back(in[i]);
+    if (in[i].find('=') != std::string::npos)
+      continue;
+    for (const auto& g : globals) {
+      bool named = in[i] == "--" + g.name || (g.shorthand && in[i] == std::string("-") + g.shorthand);
+      if (named && g.takes_value && i + 1 < in.size()) {
+        leading.push_back(in[++i]);
+        break;
+      }
+    }
+  }
+  if (i >= in.size())
+    return in;
+  std::vector<std::string> out{in[i]};
+  out.insert(out.end(), leading.begin(), leading.end());
+  out.insert(out.end(), in.begin() + static_cast<long>(i) + 1, in.end());
+  return out;
+}
+
+} // namespace
+
+int run_cli(const std::vector<std::string>& raw_args, cli_io& io) {
+  const std::vector<std::string> args = command_first(raw_args);
   if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
     print_usage(args.empty() ? io.err : io.out);
     return args.empty() ? 1 : 0;

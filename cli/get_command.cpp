@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/get_request.hpp"
+#include "cli/jsonpath_template.hpp"
 #include "cli/object_output.hpp"
 #include "cli/table_printer.hpp"
 
@@ -94,7 +95,6 @@ int print_tables(session& s, api_client& api, const std::vector<get_request>& re
       s.io.out << "\n";
       w.reset();
     }
-    // (a fresh table keeps the EVENT floor set above)
     if (!to.no_headers)
       w.add(table_header(columns, to));
     for (auto& r : rows)
@@ -176,6 +176,14 @@ int print_objects(session& s, api_client& api, const std::vector<get_request>& r
       items.push_back(r.body);
     }
   }
+  if (o.output.rfind("jsonpath=", 0) == 0) {
+    json target = single && items.size() == 1 ? items[0] : as_list(items);
+    auto r = render_jsonpath(o.output.substr(9), target);
+    if (!r.error.empty())
+      return s.fail(r.error);
+    s.io.out << r.text;
+    return rc;
+  }
   if (o.output == "name") {
     for (const auto& item : items)
       s.io.out << object_name(api.resources(), item) << "\n";
@@ -193,9 +201,11 @@ int print_objects(session& s, api_client& api, const std::vector<get_request>& r
 int run_get(session& s) {
   get_options o;
   o.output = s.flags.get("output");
-  if (!o.output.empty() && o.output != "wide" && o.output != "yaml" && o.output != "json" && o.output != "name")
+  bool jsonpath = o.output.rfind("jsonpath=", 0) == 0;
+  if (!o.output.empty() && o.output != "wide" && o.output != "yaml" && o.output != "json" && o.output != "name"
+      && !jsonpath)
     return s.fail("unable to match a printer suitable for the output format \"" + o.output
-                  + "\", allowed formats are: json,name,wide,yaml");
+                  + "\", allowed formats are: json,jsonpath,name,wide,yaml");
   o.all_namespaces = s.flags.is_set("all-namespaces");
   o.label_selector = s.flags.get("selector");
   o.field_selector = s.flags.get("field-selector");
@@ -219,7 +229,7 @@ int run_get(session& s) {
         return s.fail("a resource cannot be retrieved by name across all namespaces");
   if (o.watch && parsed.requests.size() != 1)
     return s.fail("you may only specify a single resource type");
-  if (o.output == "yaml" || o.output == "json" || o.output == "name")
+  if (o.output == "yaml" || o.output == "json" || o.output == "name" || jsonpath)
     return print_objects(s, *api, parsed.requests, o);
   table_options to;
   to.wide = o.output == "wide";
