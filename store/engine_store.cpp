@@ -105,7 +105,8 @@ result<write_result> engine_store::create(const config::kind_info& kind, const M
   w.kind = &kind;
   w.key = key_for(kind, m.namespace_(), m.name());
   w.name = m.name();
-  w.object = &object;
+  w.object.reset(object.New());
+  w.object->CopyFrom(object);
   w.now = now;
   w.uid = options_.new_uid ? options_.new_uid() : random_uuid();
   submit({&w});
@@ -124,7 +125,8 @@ result<write_result> engine_store::update(const config::kind_info& kind, const M
   w.kind = &kind;
   w.key = key_for(kind, m.namespace_(), m.name());
   w.name = m.name();
-  w.object = &object;
+  w.object.reset(object.New());
+  w.object->CopyFrom(object);
   submit({&w});
   return std::move(w.out);
 }
@@ -216,8 +218,8 @@ void engine_store::process(std::vector<pending_write*>& group) {
     current_state& cur = it->second;
     write_plan plan;
     switch (w->what) {
-      case op::create: plan = plan_create(*w->kind, cur.object.get(), *w->object, rev + 1, w->now, w->uid); break;
-      case op::update: plan = plan_update(*w->kind, cur.object.get(), *w->object, rev + 1); break;
+      case op::create: plan = plan_create(*w->kind, cur.object.get(), std::move(w->object), rev + 1, w->now, w->uid); break;
+      case op::update: plan = plan_update(*w->kind, cur.object.get(), std::move(w->object), rev + 1); break;
       case op::remove: plan = plan_delete(*w->kind, w->name, cur.object.get(), w->del, rev + 1, w->now); break;
     }
     if (plan.act == write_plan::action::reject) {

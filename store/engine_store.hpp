@@ -49,7 +49,9 @@ private:
     const config::kind_info* kind = nullptr;
     std::string key;
     std::string name;
-    const google::protobuf::Message* object = nullptr;  // create, update
+    // create, update: a private copy of the caller's object, made in the caller's thread (the
+    // plan changes it in place: no copy inside the serial section)
+    std::shared_ptr<google::protobuf::Message> object;
     delete_options del;
     config::timestamp now;
     std::string uid;

@@ -1,5 +1,6 @@
 #include "store/rocksdb_engine.hpp"
 
+#include <mutex>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/utilities/options_util.h>
@@ -119,7 +120,11 @@ public:
   }
 
   status commit(const kv_batch& batch, bool sync) override {
-    rocksdb::WriteBatch wb;
+    // One WriteBatch reused across commits: its buffer keeps its capacity, so a big group commit
+    // does not regrow (and page-fault) a fresh buffer of hundreds of KB each time.
+    std::lock_guard<std::mutex> lock(batch_mu_);
+    rocksdb::WriteBatch& wb = batch_;
+    wb.Clear();
     for (const auto& [key, value] : batch.objects) {
       if (value) {
         wb.Put(objects(), key, *value);
@@ -150,6 +155,9 @@ private:
   struct db_closer {
     void operator()(rocksdb::DB* db) const { delete db; }
   };
+
+  std::mutex batch_mu_;
+  rocksdb::WriteBatch batch_;
 
   rocksdb::ColumnFamilyHandle* objects() const { return handles_[0]; }
   rocksdb::ColumnFamilyHandle* history() const { return handles_[1]; }

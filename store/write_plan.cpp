@@ -70,7 +70,13 @@ status conflict_error(const config::kind_info& kind, std::string_view name) {
 write_plan plan_create(const config::kind_info& kind, const Message* existing,
                        const Message& incoming, int64_t revision, config::timestamp now,
                        const std::string& uid) {
-  const auto& in = object_meta(incoming);
+  return plan_create(kind, existing, copy_of(incoming), revision, now, uid);
+}
+
+write_plan plan_create(const config::kind_info& kind, const Message* existing,
+                       std::shared_ptr<Message> object, int64_t revision, config::timestamp now,
+                       const std::string& uid) {
+  const auto& in = object_meta(*object);
   if (in.name().empty()) {
     return reject(status::invalid("metadata.name: Required value: name or generateName is required"));
   }
@@ -81,7 +87,6 @@ write_plan plan_create(const config::kind_info& kind, const Message* existing,
     return reject(status::already_exists(qualified_resource(kind) + " \"" + in.name() +
                                          "\" already exists"));
   }
-  auto object = copy_of(incoming);
   auto* m = mutable_object_meta(*object);
   if (!kind.namespaced) m->clear_namespace_();
   m->set_uid(uid);
@@ -94,7 +99,12 @@ write_plan plan_create(const config::kind_info& kind, const Message* existing,
 
 write_plan plan_update(const config::kind_info& kind, const Message* existing,
                        const Message& incoming, int64_t revision) {
-  const auto& in = object_meta(incoming);
+  return plan_update(kind, existing, copy_of(incoming), revision);
+}
+
+write_plan plan_update(const config::kind_info& kind, const Message* existing,
+                       std::shared_ptr<Message> object, int64_t revision) {
+  const auto& in = object_meta(*object);
   if (existing == nullptr) return reject(not_found_error(kind, in.name()));
   const auto& old = object_meta(*existing);
   auto wanted = parse_revision(in.resourceversion());
@@ -105,7 +115,6 @@ write_plan plan_update(const config::kind_info& kind, const Message* existing,
   if (*wanted != 0 && in.resourceversion() != old.resourceversion()) {
     return reject(conflict_error(kind, in.name()));
   }
-  auto object = copy_of(incoming);
   auto* m = mutable_object_meta(*object);
   if (!kind.namespaced) m->clear_namespace_();
   // Fields the system owns: a client cannot change them by an update.

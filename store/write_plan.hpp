@@ -30,11 +30,19 @@ struct write_plan {
 write_plan plan_create(const config::kind_info& kind, const google::protobuf::Message* existing,
                        const google::protobuf::Message& incoming, int64_t revision,
                        config::timestamp now, const std::string& uid);
+/// The same, changing `owned` (a private copy of the incoming object) instead of copying it: the
+/// store makes that copy in the writer's thread, outside the group commit's serial section.
+write_plan plan_create(const config::kind_info& kind, const google::protobuf::Message* existing,
+                       std::shared_ptr<google::protobuf::Message> owned, int64_t revision,
+                       config::timestamp now, const std::string& uid);
 
 /// not_found, conflict on a stale resourceVersion, none when nothing changes, remove when the
 /// last finalizer of a marked object (grace period 0) goes.
 write_plan plan_update(const config::kind_info& kind, const google::protobuf::Message* existing,
                        const google::protobuf::Message& incoming, int64_t revision);
+/// The same on a private copy (see plan_create).
+write_plan plan_update(const config::kind_info& kind, const google::protobuf::Message* existing,
+                       std::shared_ptr<google::protobuf::Message> owned, int64_t revision);
 
 /// not_found, conflict on a failed precondition; marks (put, MODIFIED) while finalizers remain or
 /// a grace period runs; remove otherwise; none when a marked object is asked again for no sooner.
