@@ -54,6 +54,17 @@ int create_generated(session& s, api_client& api, const std::string& what, const
                 {"template", {{"metadata", {{"labels", labels}}}, {"spec", {{"containers", containers}}}}},
                 {"strategy", json::object()}}}};
     auto r = api.resolve("deployments.apps");
+    if (go.dry_run.empty()) {
+      // kubectl's typed generator words its failure differently from create -f.
+      auto resp = api.request("POST", resource_path(*r.value, s.namespace_()) + "?fieldManager=kubectl-create&fieldValidation=Strict",
+                              d.dump(), "application/json");
+      if (!resp.ok())
+        return resp.body.is_object() && resp.body.contains("message")
+                 ? s.fail("failed to create deployment: " + resp.body.value("message", ""))
+                 : s.fail(resp);
+      print_written(s, resp.body, "created", go.output, "");
+      return 0;
+    }
     return create_object(s, api, *r.value, s.namespace_(), d, go);
   }
   return s.usage_error("unknown command \"" + what + "\" for \"troupe create\"");

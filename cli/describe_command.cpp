@@ -60,10 +60,19 @@ describe_context context_for(api_client& api, const json& o) {
   } else if (kind == "Namespace") {
     ctx.has_resource_quotas = api.resolve("resourcequotas").value != nullptr;
     ctx.has_limit_ranges = api.resolve("limitranges").value != nullptr;
-  } else if (kind == "Node")
+  } else if (kind == "Node") {
+    // The node's heartbeat Lease, as kubectl shows it (or why it could not be read).
+    auto lease = api.get("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/" + name);
+    if (lease.ok())
+      ctx.lease = lease.body;
+    else
+      ctx.lease_error = lease.body.is_object() && lease.body.contains("message")
+                          ? lease.body.value("message", "")
+                          : "the server could not find the requested resource";
     ctx.pods = list_items(api, "pods", "",
                           query_string({{"fieldSelector", "spec.nodeName=" + name
                                                             + ",status.phase!=Succeeded,status.phase!=Failed"}}));
+  }
   return ctx;
 }
 

@@ -8,6 +8,7 @@
 #include "actors/api/human_duration.hpp"
 #include "cli/selector_text.hpp"
 #include "cli/tabwriter.hpp"
+#include "config/quantity.hpp"
 #include "config/time_format.hpp"
 
 namespace troupe::cli {
@@ -475,15 +476,31 @@ void describe_namespace(prefix_writer& w, const json& ns, const describe_context
   }
 }
 
+// Sums of container requests and limits of one pod for a resource ("cpu", "memory").
+config::quantity pod_amount(const json& pod, const char* section, const char* resource) {
+  config::quantity total;
+  for (const auto& c : arr(obj(pod, "spec"), "containers")) {
+    auto q = config::parse_quantity(str(obj(obj(c, "resources"), section), resource, "0"));
+    if (q)
+      total = config::add(total, *q).value_or(total);
+  }
+  return total;
+}
+
+// "100m (5%)": kubectl's amount with its share of the node's allocatable.
+std::string with_share(const config::quantity& q, const json& allocatable, const char* resource) {
+  auto alloc = config::parse_quantity(str(allocatable, resource, "0"));
+  int64_t pct = 0;
+  if (alloc && alloc->milli_value() != 0)
+    pct = q.milli_value() * 100 / alloc->milli_value();
+  return q.to_string() + " (" + std::to_string(pct) + "%)";
+}
+
 void describe_node(prefix_writer& w, const json& n, const describe_context& ctx) {
   json m = obj(n, "metadata"), spec = obj(n, "spec"), st = obj(n, "status");
   write_common_meta(w, n, false);
-  std::string roles;
-  for (auto it = obj(m, "labels").begin(); it != obj(m, "labels").end(); ++it)
-    if (it.key().rfind("node-role.kubernetes.io/", 0) == 0)
-      roles += (roles.empty() ? "" : ",") + it.key().substr(24);
   json labels = obj(m, "labels");
-  roles.clear();
+  std::string roles;
   for (auto it = labels.begin(); it != labels.end(); ++it)
     if (it.key().rfind("node-role.kubernetes.io/", 0) == 0)
       roles += (roles.empty() ? "" : ",") + it.key().substr(24);
@@ -503,20 +520,28 @@ void describe_node(prefix_writer& w, const json& n, const describe_context& ctx)
     }
   }
   w.write(0, std::string("Unschedulable:\t") + (spec.value("unschedulable", false) ? "true" : "false"));
+  if (!ctx.lease_error.empty()) {
+    w.write(0, "Lease:\tFailed to get lease: " + ctx.lease_error);
+  } else if (ctx.lease.is_object()) {
+    json ls = obj(ctx.lease, "spec");
+    w.write(0, "Lease:");
+    w.write(1, "HolderIdentity:\t" + str(ls, "holderIdentity", "<unset>"));
+    w.write(1, "AcquireTime:\t" + describe_time(str(ls, "acquireTime")));
+    w.write(1, "RenewTime:\t" + describe_time(str(ls, "renewTime")));
+  }
   auto conds = arr(st, "conditions");
-  if (conds.empty()) {
-    w.write(0, "Conditions:\t<none>");
-  } else {
+  if (!conds.empty()) {
     w.write(0, "Conditions:");
     w.write(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage");
     w.write(1, "----\t------\t-----------------\t------------------\t------\t-------");
     for (const auto& c : conds)
-      w.write(1, str(c, "type") + "\t" + str(c, "status") + "\t" + describe_time(str(c, "lastHeartbeatTime")) + "\t"
-                   + describe_time(str(c, "lastTransitionTime")) + "\t" + str(c, "reason") + "\t" + str(c, "message"));
+      w.write(1, str(c, "type") + " \t" + str(c, "status") + " \t" + describe_time(str(c, "lastHeartbeatTime")) + " \t"
+                   + describe_time(str(c, "lastTransitionTime")) + " \t" + str(c, "reason") + " \t" + str(c, "message"));
   }
   w.write(0, "Addresses:");
   for (const auto& a : arr(st, "addresses"))
     w.write(1, str(a, "type") + ":\t" + str(a, "address"));
+  json allocatable = obj(st, "allocatable");
   for (const char* section : {"capacity", "allocatable"}) {
     json res = obj(st, section);
     if (res.empty())
@@ -526,16 +551,14 @@ void describe_node(prefix_writer& w, const json& n, const describe_context& ctx)
       w.write(1, it.key() + ":\t" + it->get<std::string>());
   }
   json info = obj(st, "nodeInfo");
-  if (!info.empty()) {
-    w.write(0, "System Info:");
-    const std::pair<const char*, const char*> fields[] = {
-      {"Machine ID", "machineID"}, {"System UUID", "systemUUID"}, {"Boot ID", "bootID"},
-      {"Kernel Version", "kernelVersion"}, {"OS Image", "osImage"}, {"Operating System", "operatingSystem"},
-      {"Architecture", "architecture"}, {"Container Runtime Version", "containerRuntimeVersion"},
-      {"Kubelet Version", "kubeletVersion"}, {"Kube-Proxy Version", "kubeProxyVersion"}};
-    for (const auto& [title, key] : fields)
-      w.write(1, std::string(title) + ":\t" + str(info, key));
-  }
+  w.write(0, "System Info:");
+  const std::pair<const char*, const char*> fields[] = {
+    {"Machine ID", "machineID"}, {"System UUID", "systemUUID"}, {"Boot ID", "bootID"},
+    {"Kernel Version", "kernelVersion"}, {"OS Image", "osImage"}, {"Operating System", "operatingSystem"},
+    {"Architecture", "architecture"}, {"Container Runtime Version", "containerRuntimeVersion"},
+    {"Kubelet Version", "kubeletVersion"}, {"Kube-Proxy Version", "kubeProxyVersion"}};
+  for (const auto& [title, key] : fields)
+    w.write(1, std::string(title) + ":\t" + str(info, key));
   if (!str(spec, "podCIDR").empty())
     w.write(0, "PodCIDR:\t" + str(spec, "podCIDR"));
   std::string cidrs;
@@ -543,14 +566,31 @@ void describe_node(prefix_writer& w, const json& n, const describe_context& ctx)
     cidrs += (cidrs.empty() ? "" : ",") + c.get<std::string>();
   if (!cidrs.empty())
     w.write(0, "PodCIDRs:\t" + cidrs);
+  if (!str(spec, "providerID").empty())
+    w.write(0, "ProviderID:\t" + str(spec, "providerID"));
   w.write(0, "Non-terminated Pods:\t(" + std::to_string(ctx.pods.size()) + " in total)");
-  if (!ctx.pods.empty()) {
-    w.write(1, "Namespace\tName\tAge");
-    w.write(1, "---------\t----\t---");
-    for (const auto& p : ctx.pods)
-      w.write(1, str(obj(p, "metadata"), "namespace") + "\t" + str(obj(p, "metadata"), "name") + "\t"
-                   + age(str(obj(p, "metadata"), "creationTimestamp"), ctx.now));
+  w.write(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge");
+  w.write(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---");
+  config::quantity cpu_req, cpu_lim, mem_req, mem_lim;
+  for (const auto& p : ctx.pods) {
+    json pm = obj(p, "metadata");
+    auto cr = pod_amount(p, "requests", "cpu"), cl = pod_amount(p, "limits", "cpu");
+    auto mr = pod_amount(p, "requests", "memory"), ml = pod_amount(p, "limits", "memory");
+    cpu_req = config::add(cpu_req, cr).value_or(cpu_req);
+    cpu_lim = config::add(cpu_lim, cl).value_or(cpu_lim);
+    mem_req = config::add(mem_req, mr).value_or(mem_req);
+    mem_lim = config::add(mem_lim, ml).value_or(mem_lim);
+    w.write(1, str(pm, "namespace") + "\t" + str(pm, "name") + "\t\t" + with_share(cr, allocatable, "cpu") + "\t"
+                 + with_share(cl, allocatable, "cpu") + "\t" + with_share(mr, allocatable, "memory") + "\t"
+                 + with_share(ml, allocatable, "memory") + "\t" + age(str(pm, "creationTimestamp"), ctx.now));
   }
+  w.write(0, "Allocated resources:");
+  w.write(1, "(Total limits may be over 100 percent, i.e., overcommitted.)");
+  w.write(1, "Resource\tRequests\tLimits");
+  w.write(1, "--------\t--------\t------");
+  w.write(1, "cpu\t" + with_share(cpu_req, allocatable, "cpu") + "\t" + with_share(cpu_lim, allocatable, "cpu"));
+  w.write(1, "memory\t" + with_share(mem_req, allocatable, "memory") + "\t" + with_share(mem_lim, allocatable, "memory"));
+  w.write(1, "ephemeral-storage\t0 (0%)\t0 (0%)");
   write_events(w, ctx.events, ctx.now);
 }
 

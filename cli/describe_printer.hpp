@@ -17,6 +17,8 @@ struct describe_context {
   nlohmann::json events = nlohmann::json::array();      // EventList items about the object
   nlohmann::json pods = nlohmann::json::array();        // pods selected by an RS/Job, or on a Node
   nlohmann::json replicasets = nlohmann::json::array(); // RSs of a Deployment's namespace
+  nlohmann::json lease;                                  // a Node's coordination.k8s.io Lease
+  std::string lease_error;                               // why it could not be read
   nlohmann::json endpoints;                              // a Service's Endpoints object (null: none)
   bool has_resource_quotas = false, has_limit_ranges = false; // served by the server (Namespace)
   int64_t now = 0;                                      // Unix seconds

@@ -44,6 +44,11 @@ int rollout_history_cmd(session& s, api_client& api, const target& t) {
   if (int rc = history_of(s, api, t, history, d))
     return rc;
   int64_t revision = std::stoll(s.flags.get("revision", "0"));
+  if (revision > 0 && history.empty()) {
+    s.io.out << t.r.kind_prefix() << "/" << t.name << " with revision #" << revision << "\n"
+             << format_history(history) << "\n";
+    return 0;
+  }
   if (revision > 0) {
     auto it = history.find(revision);
     if (it == history.end())
