@@ -401,7 +401,8 @@ void describe_job(prefix_writer& w, const json& j, const describe_context& ctx) 
     w.write(0, "Start Time:\t" + describe_time(str(st, "startTime")));
   if (!str(st, "completionTime").empty())
     w.write(0, "Completed At:\t" + describe_time(str(st, "completionTime")));
-  w.write(0, "Pods Statuses:\t" + str(st, "active", "0") + " Active (" + str(st, "ready", "0") + " Ready) / "
+  w.write(0, "Pods Statuses:\t" + str(st, "active", "0") + " Active "
+               + (st.contains("ready") ? "(" + str(st, "ready") + " Ready) " : "") + "/ "
                + str(st, "succeeded", "0") + " Succeeded / " + str(st, "failed", "0") + " Failed");
   write_pod_template(w, obj(spec, "template"));
   write_events(w, ctx.events, ctx.now);
@@ -659,6 +660,38 @@ void describe_hpa(prefix_writer& w, const json& h, const describe_context& ctx) 
   write_events(w, ctx.events, ctx.now);
 }
 
+void describe_configmap(prefix_writer& w, const json& cm, const describe_context& ctx) {
+  json m = obj(cm, "metadata");
+  write_common_meta(w, cm);
+  write_map_multiline(w, 0, "Labels", obj(m, "labels"), "=");
+  write_map_multiline(w, 0, "Annotations", obj(m, "annotations"), ": ", true);
+  w.out << "\nData\n====\n";
+  json data = obj(cm, "data");
+  for (auto it = data.begin(); it != data.end(); ++it)
+    w.out << it.key() << ":\n----\n" << it->get<std::string>() << "\n\n";
+  w.out << "\nBinaryData\n====\n";
+  json bin = obj(cm, "binaryData");
+  for (auto it = bin.begin(); it != bin.end(); ++it)
+    w.out << it.key() << ": " << (it->get<std::string>().size() * 3 / 4) << " bytes\n";
+  w.out << "\n";
+  write_events(w, ctx.events, ctx.now);
+}
+
+void describe_secret(prefix_writer& w, const json& sec, const describe_context&) {
+  json m = obj(sec, "metadata");
+  write_common_meta(w, sec);
+  write_map_multiline(w, 0, "Labels", obj(m, "labels"), "=");
+  write_map_multiline(w, 0, "Annotations", obj(m, "annotations"), ": ", true);
+  w.out << "\nType:\t" << str(sec, "type", "Opaque") << "\n\nData\n====\n";
+  json data = obj(sec, "data");
+  for (auto it = data.begin(); it != data.end(); ++it) {
+    // base64 text -> decoded length, without decoding
+    std::string b64 = it->get<std::string>();
+    size_t pad = b64.size() >= 2 && b64[b64.size() - 1] == '=' ? (b64[b64.size() - 2] == '=' ? 2 : 1) : 0;
+    w.out << it.key() << ":\t" << (b64.size() / 4 * 3 - pad) << " bytes\n";
+  }
+}
+
 void generic_value(prefix_writer& w, int level, const std::string& title, const json& v) {
   if (v.is_object()) {
     w.write(level, title + ":");
@@ -765,6 +798,10 @@ std::string describe_object(const json& o, const describe_context& ctx) {
     describe_node(w, o, ctx);
   else if (kind == "HorizontalPodAutoscaler")
     describe_hpa(w, o, ctx);
+  else if (kind == "ConfigMap")
+    describe_configmap(w, o, ctx);
+  else if (kind == "Secret")
+    describe_secret(w, o, ctx);
   else
     describe_generic(w, o, ctx);
   return tabwriter_format(w.out.str(), 0, 2);

@@ -47,6 +47,12 @@ int run_wait(session& s) {
         return s.fail("no matching resources found");
     }
     for (const auto& name : names) {
+      if (cond.value->type == wait_condition::kind::deleted && !req.names.empty()) {
+        // Already gone: kubectl says nothing and succeeds.
+        auto live = api->get(resource_path(req.resource, s.namespace_(), name));
+        if (live.not_found())
+          continue;
+      }
       if (cond.value->type != wait_condition::kind::deleted && cond.value->type != wait_condition::kind::created) {
         auto live = api->get(resource_path(req.resource, s.namespace_(), name));
         if (!live.ok()) {
