@@ -78,10 +78,10 @@ struct actor_fixture {
   }
 };
 
-// Waits until `pred` holds (for conditions reached on other threads).
+// Waits up to 10 s until `pred` holds (for conditions reached on other threads).
 template <class Pred>
 bool eventually(Pred pred) {
-  for (int i = 0; i < 200; ++i) {
+  for (int i = 0; i < 1000; ++i) {
     if (pred())
       return true;
     std::this_thread::sleep_for(10ms);
