@@ -46,6 +46,7 @@ command_def api_resources_command_def();
 command_def wait_command_def();
 command_def top_command_def();
 command_def logs_command_def();
+command_def patch_command_def();
 command_def check_command_def();
 
 } // namespace troupe::cli

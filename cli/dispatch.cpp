@@ -55,7 +55,7 @@ const std::vector<command_def>& all_commands() {
     get_command_def(), edit_command_def(), delete_command_def(), rollout_command_def(),
     scale_command_def(), describe_command_def(), logs_command_def(), top_command_def(),
     taint_command_def(), wait_command_def(), apply_command_def(), replace_command_def(),
-    label_command_def(), annotate_command_def(), api_resources_command_def(),
+    label_command_def(), annotate_command_def(), patch_command_def(), api_resources_command_def(),
     version_command_def(), check_command_def()};
   return commands;
 }

@@ -2,7 +2,7 @@
 // $EDITOR (default vi), under kubectl's header comment. Unchanged: "Edit cancelled, no changes
 // made."; empty: "Edit cancelled, saved file was empty."; else the two-way strategic merge patch
 // with fieldManager=kubectl-edit and strict validation, printing `<kind>/<name> edited`. A refused
-// patch keeps the edited file and names it, as kubectl does.
+// patch keeps the edited file and names it for `troupe replace -f`, as kubectl does.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -81,9 +81,11 @@ int edit_one(session& s, api_client& api, const resource_info& r, const std::str
   auto resp = api.request("PATCH", path + "?fieldManager=kubectl-edit&fieldValidation=Strict", patch.dump(),
                           "application/strategic-merge-patch+json");
   if (!resp.ok()) {
-    s.fail(resp);
-    s.io.err << "error: Edit cancelled, no valid changes were saved.\nA copy of your changes has been stored to \""
-             << file << "\"\n";
+    // kubectl keeps the edited file and says how to retry it.
+    std::string why = resp.body.is_object() && resp.body.contains("message") ? resp.body.value("message", "")
+                                                                              : error_line(resp, api.conn().server);
+    s.io.err << "error: " << r.qualified() << " \"" << name << "\" could not be patched: " << why
+             << "\nYou can run `troupe replace -f " << file << "` to try this update again.\n";
     return 1;
   }
   std::filesystem::remove(file);

@@ -186,6 +186,22 @@ TEST_CASE("troupe CLI against troupe-server", "[cli][integration][e2e]") {
   r = c.troupe("get deploy web -n demo -o json");
   CHECK(json::parse(r.output)["spec"]["template"]["spec"]["containers"][0]["image"] == "busybox:1.36");
 
+  // rollout status follows the deployment's status (written here as its controller would)
+  auto gen = json::parse(c.troupe("get deploy web -n demo -o json").output)["metadata"]["generation"].get<int>();
+  r = c.troupe("patch deploy web -n demo --subresource=status --type=merge -p '{\"status\":{\"observedGeneration\":"
+               + std::to_string(gen) + ",\"replicas\":2,\"updatedReplicas\":1}}'");
+  CHECK(r.output == "deployment.apps/web patched\n");
+  auto status_out = c.dir + "/status.out";
+  std::system(("HOME=" + c.dir + " timeout 20 " + ::troupe::testing::cli_binary() + " --kubeconfig " + c.kubeconfig
+               + " rollout status deploy/web -n demo > " + status_out + " 2>&1 &").c_str());
+  std::this_thread::sleep_for(1500ms);
+  c.troupe("patch deploy web -n demo --subresource=status --type=merge -p "
+           "'{\"status\":{\"updatedReplicas\":2,\"availableReplicas\":2}}'");
+  for (int i = 0; i < 100 && slurp(status_out).find("successfully") == std::string::npos; ++i)
+    std::this_thread::sleep_for(100ms);
+  CHECK(slurp(status_out) == "Waiting for deployment \"web\" rollout to finish: 1 out of 2 new replicas have been updated...\n"
+                             "deployment \"web\" successfully rolled out\n");
+
   // apply: created, unchanged, configured
   auto cm = c.file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm1, namespace: demo}\ndata: {a: '1'}\n");
   CHECK(c.troupe("apply -f " + cm).output == "configmap/cm1 created\n");
