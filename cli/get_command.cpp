@@ -95,15 +95,14 @@ int print_tables(session& s, api_client& api, const std::vector<get_request>& re
       s.io.out << "\n";
       w.reset();
     }
+    printed = true;
+    if (o.watch_only) // the watch's events are all that is printed
+      continue;
     if (!to.no_headers)
       w.add(table_header(columns, to));
     for (auto& r : rows)
       w.add(std::move(r));
-    if (!o.watch_only)
-      s.io.out << w.flush();
-    else
-      w = tab_writer{}; // the rows only sized the columns... kubectl prints nothing
-    printed = true;
+    s.io.out << w.flush();
   }
   if (!printed && rc == 0 && !o.watch && requests.size() > 0 && requests[0].names.empty())
     s.io.err << no_resources(o, any_namespaced);

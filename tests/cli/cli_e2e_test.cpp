@@ -258,7 +258,7 @@ TEST_CASE("troupe CLI against troupe-server", "[cli][integration][e2e]") {
   CHECK(r.output == "error: You must be logged in to the server (Unauthorized)\n");
 }
 
-TEST_CASE("troupe get prints what kubectl 1.32 prints", "[cli][integration][e2e][kubectl]") {
+TEST_CASE("troupe get and describe print what kubectl 1.32 prints", "[cli][integration][e2e][kubectl]") {
   if (!available() || !fs::exists("/usr/bin/kubectl")) {
     WARN("kubectl missing; skipped");
     return;
@@ -275,8 +275,11 @@ TEST_CASE("troupe get prints what kubectl 1.32 prints", "[cli][integration][e2e]
   for (const char* args : {"get pods -n demo", "get pods -n demo -o wide", "get pods -n demo --show-labels",
                            "get rs,deploy,hpa -n demo -o wide", "get all -n demo", "get pods,rs -A",
                            "get deploy,ns -A --show-labels", "get nodes -o wide", "get ns", "get pods -n nowhere",
-                           "get deploy web -n demo -o yaml", "get pods -n demo -o name", "get pod nope -n demo",
-                           "api-resources"}) {
+                           "get deploy web -n demo -o yaml", "get deploy web -n demo -o json",
+                           "get pods -n demo -o name", "get pod nope -n demo", "api-resources",
+                           "describe pod p1 -n demo", "describe rs rs1 -n demo", "describe deploy web -n demo",
+                           "describe hpa web -n demo", "describe node n1", "describe ns demo",
+                           "rollout history deploy web -n demo"}) {
     INFO(args);
     auto k = c.kubectl(args);
     auto t = c.troupe(args);
