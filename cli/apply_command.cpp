@@ -21,6 +21,8 @@ int apply_one(session& s, api_client& api, const object_target& t, const manifes
   const resource_info& r = *t.resource;
   std::string context = "error when applying patch to \"" + m.source + "\": ";
   json manifest = m.object;
+  if (r.namespaced)
+    manifest["metadata"]["namespace"] = t.ns; // kubectl's builder records the namespace it used
   if (s.flags.is_set("server-side")) {
     auto q = query_string({{"fieldManager", s.flags.get("field-manager", "kubectl")},
                            {"fieldValidation", validation},

@@ -111,12 +111,10 @@ json three_way_patch(const json& original, const json& modified, const json& cur
 }
 
 json with_last_applied(const json& manifest) {
+  // As kubectl's GetModifiedConfiguration: the annotations map stays, empty, in the recorded text.
   json m = manifest;
-  if (m.contains("metadata") && m["metadata"].contains("annotations")) {
-    m["metadata"]["annotations"].erase(last_applied_annotation);
-    if (m["metadata"]["annotations"].empty())
-      m["metadata"].erase("annotations");
-  }
+  m["metadata"]["annotations"] = manifest.value("metadata", json::object()).value("annotations", json::object());
+  m["metadata"]["annotations"].erase(last_applied_annotation);
   json out = manifest;
   out["metadata"]["annotations"][last_applied_annotation] = m.dump() + "\n";
   return out;

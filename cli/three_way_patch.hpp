@@ -28,7 +28,8 @@ inline nlohmann::json two_way_patch(const nlohmann::json& original, const nlohma
 }
 
 /// `manifest` with the last-applied annotation set to its own compact JSON (kubectl's
-/// CreateApplyAnnotation: the annotation holds the manifest without that annotation).
+/// CreateApplyAnnotation: the annotation holds the manifest without that annotation, with an
+/// empty "annotations":{} left in, plus a newline).
 nlohmann::json with_last_applied(const nlohmann::json& manifest);
 
 } // namespace troupe::cli
