@@ -286,4 +286,12 @@ TEST_CASE("troupe get and describe print what kubectl 1.32 prints", "[cli][integ
     CHECK(t.code == k.code);
     CHECK(mask(t.output) == mask(k.output));
   }
+
+  // Client-side apply records the same last-applied-configuration, so each sees the other's as unchanged.
+  auto cm = c.file("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared, namespace: demo}\ndata: {a: '1'}\n");
+  CHECK(c.kubectl("apply -f " + cm).output == "configmap/shared created\n");
+  CHECK(c.troupe("apply -f " + cm).output == "configmap/shared unchanged\n");
+  CHECK(c.troupe("delete cm shared -n demo").output == "configmap \"shared\" deleted\n");
+  CHECK(c.troupe("apply -f " + cm).output == "configmap/shared created\n");
+  CHECK(c.kubectl("apply -f " + cm).output == "configmap/shared unchanged\n");
 }
