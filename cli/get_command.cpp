@@ -184,10 +184,8 @@ int print_objects(session& s, api_client& api, const std::vector<get_request>& r
     return rc;
   }
   if (o.output == "name") {
-    for (const auto& item : items)
+    for (const auto& item : items) // nothing at all when there are none, as kubectl
       s.io.out << object_name(api.resources(), item) << "\n";
-    if (items.empty() && rc == 0 && !requests.empty() && requests[0].names.empty())
-      s.io.err << no_resources(o, requests[0].resource.namespaced);
     return rc;
   }
   if (single && items.size() == 1)
