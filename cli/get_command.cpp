@@ -43,6 +43,12 @@ std::string no_resources(const get_options& o, bool namespaced) {
 int print_tables(session& s, api_client& api, const std::vector<get_request>& requests,
                  const get_options& o, const table_options& base) {
   int rc = 0;
+  std::vector<api_response> failures; // kubectl prints what it found first, then the errors
+  auto report = [&] {
+    for (const auto& f : failures)
+      s.fail(f);
+    failures.clear();
+  };
   bool printed = false, any_namespaced = false;
   tab_writer w;
   std::string last_rv;
@@ -59,7 +65,8 @@ int print_tables(session& s, api_client& api, const std::vector<get_request>& re
     if (req.names.empty()) {
       auto r = api.get(resource_path(req.resource, ns) + list_query(o, "limit=500"), table_accept);
       if (!r.ok()) {
-        rc = s.fail(r);
+        failures.push_back(r);
+        rc = 1;
         continue;
       }
       tables.push_back(r.body);
@@ -69,7 +76,8 @@ int print_tables(session& s, api_client& api, const std::vector<get_request>& re
         if (r.not_found() && o.ignore_not_found)
           continue;
         if (!r.ok()) {
-          rc = s.fail(r);
+          failures.push_back(r);
+          rc = 1;
           continue;
         }
         tables.push_back(r.body);
@@ -104,6 +112,8 @@ int print_tables(session& s, api_client& api, const std::vector<get_request>& re
       w.add(std::move(r));
     s.io.out << w.flush();
   }
+  s.io.out.flush();
+  report();
   if (!printed && rc == 0 && !o.watch && requests.size() > 0 && requests[0].names.empty())
     s.io.err << no_resources(o, any_namespaced);
   if (!o.watch || rc != 0)
@@ -144,17 +154,27 @@ int print_tables(session& s, api_client& api, const std::vector<get_request>& re
   return 0;
 }
 
+// Prints the deferred request failures after the output.
+int finish(session& s, const std::vector<api_response>& failures, int rc) {
+  s.io.out.flush();
+  for (const auto& f : failures)
+    s.fail(f);
+  return rc;
+}
+
 int print_objects(session& s, api_client& api, const std::vector<get_request>& requests,
                   const get_options& o) {
   int rc = 0;
   std::vector<json> items;
+  std::vector<api_response> failures; // printed after the objects, as kubectl does
   bool single = requests.size() == 1 && requests[0].names.size() == 1;
   for (const auto& req : requests) {
     std::string ns = o.all_namespaces ? "" : o.ns;
     if (req.names.empty()) {
       auto r = api.get(resource_path(req.resource, ns) + list_query(o, "limit=500"));
       if (!r.ok()) {
-        rc = s.fail(r);
+        failures.push_back(r);
+        rc = 1;
         continue;
       }
       for (auto item : r.body.value("items", json::array())) {
@@ -169,7 +189,8 @@ int print_objects(session& s, api_client& api, const std::vector<get_request>& r
       if (r.not_found() && o.ignore_not_found)
         continue;
       if (!r.ok()) {
-        rc = s.fail(r);
+        failures.push_back(r);
+        rc = 1;
         continue;
       }
       items.push_back(r.body);
@@ -181,18 +202,18 @@ int print_objects(session& s, api_client& api, const std::vector<get_request>& r
     if (!r.error.empty())
       return s.fail(r.error);
     s.io.out << r.text;
-    return rc;
+    return finish(s, failures, rc);
   }
   if (o.output == "name") {
     for (const auto& item : items) // nothing at all when there are none, as kubectl
       s.io.out << object_name(api.resources(), item) << "\n";
-    return rc;
+    return finish(s, failures, rc);
   }
   if (single && items.size() == 1)
     s.io.out << render_object(items[0], o.output);
   else if (!(single && items.empty()))
     s.io.out << render_object(as_list(items), o.output);
-  return rc;
+  return finish(s, failures, rc);
 }
 
 int run_get(session& s) {
