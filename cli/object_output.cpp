@@ -11,24 +11,10 @@ using nlohmann::json;
 
 // go-yaml (v2, under sigs.k8s.io/yaml) double-quotes strings that would read back as timestamps
 // ("2006-1-2", "2006-1-2T15:4:5Z", "2006-1-2 15:4:5"); config::to_yaml writes them plain.
-std::string quote_timestamps(const std::string& yaml) {
-  static const std::regex plain_timestamp(
-    R"(^(\s*(?:- )*(?:[^\s"'][^:]*: |- ))([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]*)?(?:Z|[+-][0-9]{1,2}(?::[0-9]{2})?)?)?)$)");
-  std::istringstream in(yaml);
-  std::string line, out;
-  std::smatch m;
-  while (std::getline(in, line)) {
-    if (std::regex_match(line, m, plain_timestamp))
-      line = m[1].str() + "\"" + m[2].str() + "\"";
-    out += line + "\n";
-  }
-  return out;
-}
-
 std::string render_object(const json& obj, const std::string& format) {
   if (format == "json")
     return obj.dump(4) + "\n";
-  return quote_timestamps(config::to_yaml(obj));
+  return config::to_yaml(obj);
 }
 
 json as_list(const std::vector<json>& items) {

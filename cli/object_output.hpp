@@ -13,9 +13,6 @@
 
 namespace troupe::cli {
 
-/// Double-quotes plain scalars of `yaml` that go-yaml would read as timestamps, as kubectl writes them.
-std::string quote_timestamps(const std::string& yaml);
-
 std::string render_object(const nlohmann::json& obj, const std::string& format);
 nlohmann::json as_list(const std::vector<nlohmann::json>& items);
 

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cerrno>
 #include <limits>
+#include <regex>
 
 namespace troupe::config {
 
@@ -133,8 +134,19 @@ enum class quoting { none, single, double_ };
 
 // How go-yaml writes a string: double quotes when the plain text would read back as another type
 // ("true", "80", ""), single quotes when it has YAML syntax in it ("*/5 * * * *", "a: b").
+// A plain scalar go-yaml would read back as a timestamp (its formats: 2006-1-2, 2006-1-2T15:4:5Z,
+// with t or a space instead of T, fractions, zones): kubectl prints such strings double-quoted,
+// e.g. creationTimestamp: "2024-05-01T10:00:00Z".
+bool looks_like_timestamp(const std::string& s) {
+  static const std::regex timestamp(
+    R"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]*)?(?:Z|[+-][0-9]{1,2}(?::[0-9]{2})?)?)?)");
+  // Cheap checks first: the regex runs only for strings that start like a date.
+  return s.size() >= 8 && s.size() <= 40 && s[4] == '-' && std::isdigit(static_cast<unsigned char>(s[0]))
+         && std::regex_match(s, timestamp);
+}
+
 quoting quoting_of(const std::string& s) {
-  if (s.empty() || !resolve_plain(s).is_string())
+  if (s.empty() || !resolve_plain(s).is_string() || looks_like_timestamp(s))
     return quoting::double_;
   for (unsigned char c : s)
     if (c < 0x20 || c == 0x7f)

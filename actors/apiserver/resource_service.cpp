@@ -10,6 +10,7 @@
 #include "config/patch.hpp"
 #include "config/version_conversion.hpp"
 #include "config/yaml_codec.hpp"
+#include "proto/core_v1.pb.h"
 #include "store/object_meta.hpp"
 
 namespace troupe::apiserver {
@@ -115,6 +116,14 @@ api_response resource_service::get(const resource_target& t) {
   auto got = store_.get(storage, t.ns, t.name);
   if (!got.ok())
     return api::from_store(got.status(), *t.kind, t.name);
+  if (t.subresource == "log") {
+    // Logs come from the pod's node agent; until one runs the pod its containers have none, and
+    // Kubernetes answers for a container that has not started like this.
+    const auto& pod = static_cast<const troupe::core::v1::Pod&>(*got->object);
+    const std::string container = pod.spec().containers_size() > 0 ? pod.spec().containers(0).name() : "";
+    return api::bad_request("container \"" + container + "\" in pod \"" + t.name +
+                            "\" is waiting to start: ContainerCreating");
+  }
   api_response r;
   r.body = to_json(*t.kind, *got->object);
   return r;

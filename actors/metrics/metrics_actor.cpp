@@ -34,9 +34,11 @@ void record(metrics_state& st, const std::string& supervisor, const protocol::re
 }
 
 caf::behavior metrics_behavior(caf::stateful_actor<metrics_state>* self, metrics_actor_options options) {
-  std::shared_ptr<prometheus::Exposer> exposer;
+  // Held only by the exit functor, which destroys it (closing the port) as the actor exits, so a
+  // restarted metrics actor can bind the same address.
+  auto exposer = std::make_shared<std::unique_ptr<prometheus::Exposer>>();
   try {
-    exposer = std::make_shared<prometheus::Exposer>(options.address);
+    *exposer = std::make_unique<prometheus::Exposer>(options.address);
   } catch (const std::exception& e) {
     std::string why = "metrics: cannot listen on " + options.address + ": " + e.what();
     std::cerr << "troupe-server: " << why << "\n";
@@ -44,11 +46,11 @@ caf::behavior metrics_behavior(caf::stateful_actor<metrics_state>* self, metrics
     return {};
   }
   for (const auto& c : options.hub->collectables())
-    exposer->RegisterCollectable(c);
-  auto ports = exposer->GetListeningPorts();
+    (*exposer)->RegisterCollectable(c);
+  auto ports = (*exposer)->GetListeningPorts();
   std::cerr << "troupe-server: metrics on http://" << options.address.substr(0, options.address.rfind(':')) << ":"
             << (ports.empty() ? 0 : ports.front()) << "/metrics\n";
-  self->attach_functor([exposer] {});  // the exposer lives exactly as long as the actor
+  self->attach_functor([exposer] { exposer->reset(); });
   self->state.restarts = &prometheus::BuildCounter()
                             .Name("troupe_actor_restarts_total")
                             .Help("Children restarted by a supervisor, by supervisor and child id.")

@@ -32,6 +32,7 @@ int run(const server::server_context& context) {
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
   cfg.add_error_category(protocol::error_category, protocol::render_error);
+  cfg.add_error_category(protocol::store_error_category, protocol::render_store_error);
   caf::actor_system sys{cfg};
 
   auto root = supervision::spawn_supervisor(sys, server::root_options(),

@@ -39,6 +39,9 @@ struct supervisor_state {
   std::optional<caf::error> exit_reason;
   // Exits of children outside the plan that arrived while it was being applied.
   std::deque<std::pair<std::string, exit_kind>> deferred;
+  // The last few abnormal exits ("id: reason"), named when escalating: the child that exceeds the
+  // window is often not the one that failed first (rest_for_one restarts its followers too).
+  std::deque<std::string> recent_failures;
 };
 
 using self_ptr = supervisor_actor_type::stateful_pointer<supervisor_state>;
@@ -102,10 +105,13 @@ void handle_exit(self_ptr self, const std::string& id, exit_kind why) {
                       st.children.end());
   if (plan.escalate) {
     const auto& limits = st.opts.limits;
+    std::string failures;
+    for (const auto& f : st.recent_failures)
+      failures += (failures.empty() ? "; recent failures: " : "; ") + f;
     stop_everything(self, make_error(server_errc::child_failed_too_often,
                                      st.opts.name + ": child \"" + id + "\" exceeded " +
                                        std::to_string(limits.intensity) + " restart(s) in " +
-                                       std::to_string(limits.period.count()) + "s"));
+                                       std::to_string(limits.period.count()) + "s" + failures));
     return;
   }
   for (const auto& restarted : plan.start)
@@ -161,6 +167,14 @@ void on_down(self_ptr self, const caf::down_msg& dm) {
   auto id = i->second;
   st.ids.erase(i);
   st.running->erase(id);
+  if (kind_of(dm.reason) == exit_kind::abnormal) {
+    auto failure = id + ": " + self->system().render(dm.reason);
+    auto& recent = st.recent_failures;
+    if (std::find(recent.begin(), recent.end(), failure) == recent.end())
+      recent.push_back(std::move(failure));
+    if (recent.size() > 3)
+      recent.pop_front();
+  }
   if (id == st.stopping) {
     st.stopping.clear();
     continue_plan(self);

@@ -85,6 +85,29 @@ spec:
   CHECK(back.documents[0] == j);
 }
 
+TEST_CASE("strings go-yaml would read as timestamps are double-quoted, as kubectl prints them", "[unit][yaml]") {
+  struct row {
+    const char* in;
+    const char* out;
+  };
+  const row rows[] = {
+    {"2024-05-01T10:00:00Z", "\"2024-05-01T10:00:00Z\""},
+    {"2024-05-01", "\"2024-05-01\""},
+    {"2024-5-1 10:00:00.5", "\"2024-5-1 10:00:00.5\""},
+    {"2024-05-01T10:00:00+02:00", "\"2024-05-01T10:00:00+02:00\""},
+    {"2024-05-01x", "2024-05-01x"},  // not a timestamp: plain
+    {"v2024-05-01", "v2024-05-01"},
+    {"1.2.3", "1.2.3"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.in);
+    CHECK(to_yaml(json{{"k", r.in}}) == std::string("k: ") + r.out + "\n");
+    auto back = parse_yaml(to_yaml(json{{"k", r.in}}));
+    REQUIRE(back.ok());
+    CHECK(back.documents[0]["k"] == r.in);
+  }
+}
+
 TEST_CASE("YAML errors carry the line", "[unit][yaml]") {
   auto docs = parse_yaml("a: 1\nb: [1, 2\n");
   CHECK_FALSE(docs.ok());

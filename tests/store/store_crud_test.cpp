@@ -110,7 +110,9 @@ TEMPLATE_TEST_CASE("store: errors are worded as Kubernetes words them", "[unit][
 TEMPLATE_TEST_CASE("store: delete preconditions name both values", "[unit][store]", memory_backend,
                    rocksdb_backend) {
   TestType backend;
-  auto s = backend.open(store::store_options{10000, 0, 1024, true, [] { return std::string("u-1"); }});
+  store::store_options so;
+  so.new_uid = [] { return std::string("u-1"); };
+  auto s = backend.open(so);
   auto created = s->create(pods(), pod("demo", "web-0"), at(1));
   REQUIRE(created.ok());
   store::delete_options o;

@@ -178,6 +178,8 @@ TEST_CASE("supervisor escalates when a child crashes too often", "[unit][supervi
   INFO(sys.render(reason));
   CHECK(reason == proto::server_errc::child_failed_too_often);
   CHECK(sys.render(reason).find("child \"b\" exceeded 1 restart(s) in 60s") != std::string::npos);
+  // The children's own exit reasons travel with the escalation (the root cause of a server exit).
+  CHECK(sys.render(reason).find("; recent failures: b: ") != std::string::npos);
   // The surviving sibling was stopped before the supervisor exited.
   CHECK(str(log->snapshot()) == "start a, start b, start b, stop a");
 }
