@@ -304,3 +304,68 @@ TEST_CASE("containerd-node stop leaves no containerd, bridge, mount or pod cgrou
   while (std::getline(mounts, line)) mounted = mounted || line.find(dir) != std::string::npos;
   CHECK_FALSE(mounted);
 }
+
+TEST_CASE("the nginx stand-in serves on :80, quits on 'nginx -s quit' and on SIGTERM",
+          "[cri][integration][containerd]") {
+  if (auto why = missing_prerequisite(); !why.empty()) {
+    WARN("skipped: " << why);
+    return;
+  }
+  private_containerd ctd;
+  REQUIRE(ctd.started);
+  REQUIRE(private_containerd::run(repo_root + "/scripts/images --socket " + ctd.socket + " >/dev/null"));
+  rt::cri_runtime cri({ctd.socket});
+  constexpr auto t = std::chrono::milliseconds(30000);
+  auto pod = make_sandbox_config("nginx", "uid-nginx");
+  pod.log_directory = ctd.dir + "/pods/nginx";
+  pod.cgroup_parent = ctd.cgroup_root + "/poduid-nginx";
+  auto sandbox_id = must<std::string>([&](auto cb) { cri.run_pod_sandbox(pod, t, cb); });
+  auto ip = must<rt::sandbox_info>([&](auto cb) { cri.pod_sandbox_status(sandbox_id, t, cb); }).ip;
+
+  auto run_nginx = [&](const std::string& name, const std::string& tag) {
+    auto c = make_container_config(pod, name, "nginx:" + tag);
+    c.command.clear();  // the image's CMD: nginx -g 'daemon off;'
+    auto id = must<std::string>([&](auto cb) { cri.create_container(sandbox_id, c, pod, t, cb); });
+    REQUIRE(rt::await_status([&](auto cb) { cri.start_container(id, t, cb); }).is_ok());
+    return id;
+  };
+  auto wait_exited = [&](const std::string& id) {
+    rt::container_status s;
+    for (int i = 0; i < 50; ++i) {
+      s = must<rt::container_status>([&](auto cb) { cri.container_status(id, t, cb); });
+      if (s.state == rt::container_state::exited) break;
+      std::this_thread::sleep_for(100ms);
+    }
+    return s;
+  };
+
+  auto first = run_nginx("web", "1.17.1");
+  std::string page;
+  for (int i = 0; i < 50 && page.find("Welcome to nginx!") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(100ms);
+    page = http_get(ip, 80, "/");
+  }
+  CHECK_THAT(page, Catch::Contains("200") && Catch::Contains("Welcome to nginx!") &&
+                       Catch::Contains("1.17.1"));
+  auto version = must<rt::exec_result>([&](auto cb) { cri.exec_sync(first, {"nginx", "-v"}, 5s, cb); });
+  CHECK(version.stderr_data == "nginx version: nginx/1.17.1\n");
+  auto quit = must<rt::exec_result>([&](auto cb) { cri.exec_sync(first, {"nginx", "-s", "quit"}, 5s, cb); });
+  CHECK(quit.exit_code == 0);
+  auto quitted = wait_exited(first);
+  CHECK(quitted.state == rt::container_state::exited);
+  CHECK(quitted.exit_code == 0);
+  CHECK(quitted.reason == "Completed");
+
+  auto second = run_nginx("web2", "1.17.9");
+  std::this_thread::sleep_for(300ms);
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(rt::await_status([&](auto cb) { cri.stop_container(second, 10s, cb); }).is_ok());
+  const auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(took < 3s);  // SIGTERM handled: no wait for the 10 s grace period
+  auto stopped = wait_exited(second);
+  CHECK(stopped.exit_code == 0);
+  CHECK(stopped.reason == "Completed");
+
+  REQUIRE(rt::await_status([&](auto cb) { cri.stop_pod_sandbox(sandbox_id, t, cb); }).is_ok());
+  REQUIRE(rt::await_status([&](auto cb) { cri.remove_pod_sandbox(sandbox_id, t, cb); }).is_ok());
+}
