@@ -56,9 +56,12 @@ void cri_runtime::submit(timeout t, callback<T> cb, Call call) {
                                 "\" is not an absolute unix socket path"));
     return;
   }
-  auto task = [this, t, cb, call]() mutable {
+  // The deadline counts from the call, not from when a pool thread picks it up: a call that
+  // waited in the queue past it fails at once with deadline_exceeded.
+  const auto deadline = std::chrono::system_clock::now() + t;
+  auto task = [cb, call, deadline]() mutable {
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + t);
+    ctx.set_deadline(deadline);
     cb(call(ctx));
   };
   if (!pool_.post(std::move(task))) cb(status(status::code::cancelled, "runtime shutting down"));

@@ -5,6 +5,9 @@
 // not there makes each call fail with `unavailable` (or deadline_exceeded) at its deadline.
 // ExecSync and StopContainer send their own timeout (whole seconds, rounded up) to the runtime and
 // use it plus `operation_margin` as the gRPC deadline, so containerd's answer arrives first.
+// A call holds one pool thread until it is answered: an ExecSync or StopContainer holds it up to
+// its timeout, so size `threads` for the probes and stops that may run at the same time (calls
+// beyond that wait in FIFO order; their deadlines count from the call, queueing included).
 
 #include <memory>
 #include <string>

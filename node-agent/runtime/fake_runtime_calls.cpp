@@ -239,9 +239,9 @@ void fake_runtime::stop_container(const std::string& id, timeout grace, status_c
         } else {
           st_->exit_now(c, 0, "Completed");  // a TERM handler that exits cleanly
         }
-      } else if (c.st.state == container_state::created) {
-        st_->exit_now(c, 0, "");
       }
+      // A created (never started) or exited container: nothing to stop; containerd answers OK
+      // and leaves its state as it is.
     }
   }
   // The call's own deadline is the grace period plus a margin, as cri_runtime sets it.

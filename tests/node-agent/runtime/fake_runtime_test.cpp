@@ -330,3 +330,10 @@ TEST_CASE("fake runtime: stats grow with the cores a container uses", "[cri]") {
   CHECK(s->cpu_usage_core_nano_seconds == 1000000000);
   CHECK(s->memory_working_set_bytes == 32u << 20);
 }
+
+TEST_CASE("fake runtime: stopping a container that never started leaves it created", "[cri]") {
+  running_pod p;
+  REQUIRE(rt::await_status([&](auto cb) { p.fake.stop_container(p.app_id, 10s, cb); }).is_ok());
+  CHECK(status_of(p.fake, p.app_id)->state == rt::container_state::created);
+  CHECK(start(p.fake, p.app_id).is_ok());
+}
