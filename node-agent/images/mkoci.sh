@@ -34,6 +34,6 @@ printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json"
   "$manifest" "$manifest_size" "$REF" "${REF##*:}" > "$work/index.json"
 echo '{"imageLayoutVersion":"1.0.0"}' > "$work/oci-layout"
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime='2024-01-01 00:00Z' \
-    -C "$work" -cf "$OUT.tmp" oci-layout index.json blobs
-mv "$OUT.tmp" "$OUT"
+    -C "$work" -cf "$OUT.$$.tmp" oci-layout index.json blobs
+mv "$OUT.$$.tmp" "$OUT"  # atomic: a concurrent build or import sees the old file or the new one
 echo "$REF -> $OUT (image id sha256:$config)"

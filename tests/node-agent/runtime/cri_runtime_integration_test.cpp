@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -38,13 +40,19 @@ std::string missing_prerequisite() {
 }
 
 /// One private containerd for the test, stopped (by PID, by the script) when it goes out of scope.
+/// Test cases that use one take a machine-wide lock first: ctest runs test cases in parallel
+/// processes, and they all use the same pod subnet.
 struct private_containerd {
+  int lock_fd = -1;
   std::string dir;
   std::string socket;
   std::string cgroup_root;  // pods go under it; the script removes it on stop
   bool started = false;
 
   private_containerd() {
+    lock_fd = ::open("/tmp/troupe-cri-integration.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+    REQUIRE(lock_fd >= 0);
+    REQUIRE(::flock(lock_fd, LOCK_EX) == 0);
     char tmpl[] = "/tmp/troupe-cri-XXXXXX";
     REQUIRE(::mkdtemp(tmpl) != nullptr);
     dir = tmpl;
@@ -58,6 +66,7 @@ struct private_containerd {
     run(repo_root + "/scripts/containerd-node stop " + dir);
     std::error_code ec;
     fs::remove_all(dir, ec);
+    ::close(lock_fd);  // releases the lock
   }
   static bool run(const std::string& cmd) { return std::system(cmd.c_str()) == 0; }
 };
