@@ -224,6 +224,29 @@ TEST_CASE("cri_runtime drives a pod through containerd", "[cri][integration][con
   REQUIRE_FALSE(slow.ok());
   CHECK(slow.status().is_deadline_exceeded());
 
+  // Resources, stats and log reopening on the running container.
+  rt::linux_resources limits;
+  limits.cpu_period = 100000;
+  limits.cpu_quota = 50000;
+  limits.cpu_shares = 512;
+  limits.memory_limit_in_bytes = 64 << 20;
+  REQUIRE(rt::await_status([&](auto cb) { cri.update_container_resources(app_id, limits, t, cb); }).is_ok());
+  auto updated = must<rt::container_status>([&](auto cb) { cri.container_status(app_id, t, cb); });
+  REQUIRE(updated.resources.has_value());
+  CHECK(updated.resources->cpu_quota == 50000);
+  CHECK(updated.resources->memory_limit_in_bytes == 64 << 20);
+  auto stats = must<rt::container_stats>([&](auto cb) { cri.container_stats(app_id, t, cb); });
+  CHECK(stats.id == app_id);
+  CHECK(stats.name == "app");
+  CHECK(stats.memory_working_set_bytes > 0);
+  CHECK(stats.cpu_timestamp > 0);
+  rt::container_filter stats_of_pod;
+  stats_of_pod.sandbox_id = sandbox_id;
+  CHECK(must<std::vector<rt::container_stats>>(
+            [&](auto cb) { cri.list_container_stats(stats_of_pod, t, cb); })
+            .size() == 1);
+  CHECK(rt::await_status([&](auto cb) { cri.reopen_container_log(app_id, t, cb); }).is_ok());
+
   // A container that exits 7 on its own.
   auto crash = make_container_config(pod, "crasher", "busybox:1.30");
   crash.command = {"sh", "-c", "exit 7"};
