@@ -38,6 +38,8 @@ public:
 
   // -- runtime --
   virtual void version(timeout t, callback<version_info> cb) = 0;
+  /// The runtime's conditions (CRI Status): RuntimeReady, NetworkReady.
+  virtual void runtime_conditions(timeout t, callback<std::vector<runtime_condition>> cb) = 0;
 
   // -- sandboxes --
   /// The new sandbox's id.

@@ -89,6 +89,20 @@ void cri_runtime::version(timeout t, callback<version_info> cb) {
   });
 }
 
+void cri_runtime::runtime_conditions(timeout t, callback<std::vector<runtime_condition>> cb) {
+  using list = std::vector<runtime_condition>;
+  submit<list>(t, std::move(cb), [this](grpc::ClientContext& ctx) -> result<list> {
+    v1::StatusRequest req;
+    v1::StatusResponse resp;
+    auto s = stubs_->runtime->Status(&ctx, req, &resp);
+    if (!s.ok()) return from_grpc(s);
+    list out;
+    for (const auto& c : resp.status().conditions())
+      out.push_back({c.type(), c.status(), c.reason(), c.message()});
+    return out;
+  });
+}
+
 void cri_runtime::run_pod_sandbox(const sandbox_config& cfg, timeout t, callback<std::string> cb) {
   v1::RunPodSandboxRequest req;
   to_proto(cfg, req.mutable_config());

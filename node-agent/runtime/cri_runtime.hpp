@@ -33,6 +33,7 @@ public:
   const std::string& target() const { return target_; }
 
   void version(timeout t, callback<version_info> cb) override;
+  void runtime_conditions(timeout t, callback<std::vector<runtime_condition>> cb) override;
   void run_pod_sandbox(const sandbox_config& cfg, timeout t, callback<std::string> cb) override;
   void stop_pod_sandbox(const std::string& id, timeout t, status_callback cb) override;
   void remove_pod_sandbox(const std::string& id, timeout t, status_callback cb) override;

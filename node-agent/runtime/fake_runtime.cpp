@@ -70,6 +70,17 @@ void fake_runtime::kill_container(const std::string& id, int32_t exit_code, std:
     st_->exit_now(it->second, exit_code, std::move(reason));
 }
 
+void fake_runtime::set_condition(runtime_condition c) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& existing : st_->conditions) {
+    if (existing.type == c.type) {
+      existing = std::move(c);
+      return;
+    }
+  }
+  st_->conditions.push_back(std::move(c));
+}
+
 // ---- clock and observation ----
 
 int64_t fake_runtime::now_ns() const {

@@ -68,6 +68,9 @@ public:
   void hang_exec(const std::string& container_name, bool hang = true);
   /// The running container `id` exits now with `exit_code` (a crash from outside).
   void kill_container(const std::string& id, int32_t exit_code, std::string reason = "Error");
+  /// Sets one of the conditions runtime_conditions() reports (both start true), e.g.
+  /// {"NetworkReady", false, "NetworkPluginNotReady", "cni config uninitialized"}.
+  void set_condition(runtime_condition c);
 
   // -- clock --
   int64_t now_ns() const;
@@ -83,6 +86,7 @@ public:
 
   // -- container_runtime --
   void version(timeout t, callback<version_info> cb) override;
+  void runtime_conditions(timeout t, callback<std::vector<runtime_condition>> cb) override;
   void run_pod_sandbox(const sandbox_config& cfg, timeout t, callback<std::string> cb) override;
   void stop_pod_sandbox(const std::string& id, timeout t, status_callback cb) override;
   void remove_pod_sandbox(const std::string& id, timeout t, status_callback cb) override;

@@ -30,6 +30,16 @@ void fake_runtime::version(timeout t, callback<version_info> cb) {
                       version_info{"0.1.0", opts_.runtime_name, opts_.runtime_version, "v1"});
 }
 
+void fake_runtime::runtime_conditions(timeout t, callback<std::vector<runtime_condition>> cb) {
+  std::vector<runtime_condition> out;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    st_->calls.push_back("Status");
+    out = st_->conditions;
+  }
+  reply<std::vector<runtime_condition>>("Status", t, std::move(cb), std::move(out));
+}
+
 void fake_runtime::run_pod_sandbox(const sandbox_config& cfg, timeout t, callback<std::string> cb) {
   result<std::string> answer = status::unknown("");
   {

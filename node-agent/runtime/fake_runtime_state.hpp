@@ -95,6 +95,8 @@ struct fake_runtime::state {
   std::set<std::string> hung_exec;
   exec_handler exec;
   std::vector<std::string> calls;
+  std::vector<runtime_condition> conditions = {{"RuntimeReady", true, "", ""},
+                                               {"NetworkReady", true, "", ""}};
   struct pending_call {
     int64_t due;
     uint64_t seq;

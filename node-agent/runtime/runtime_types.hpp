@@ -23,6 +23,15 @@ struct version_info {
   std::string runtime_api_version;  // "v1"
 };
 
+/// One of the runtime's conditions (CRI Status): "RuntimeReady" and "NetworkReady" must both be
+/// true for the node to be Ready; reason and message say why not.
+struct runtime_condition {
+  std::string type;
+  bool status = false;
+  std::string reason;
+  std::string message;
+};
+
 /// Which namespace a container shares: the pod's, its own, or the node's.
 enum class namespace_mode { pod, container, node };
 

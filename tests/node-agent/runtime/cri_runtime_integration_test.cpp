@@ -157,6 +157,12 @@ TEST_CASE("cri_runtime drives a pod through containerd", "[cri][integration][con
   auto v = must<rt::version_info>([&](auto cb) { cri.version(t, cb); });
   CHECK(v.runtime_name == "containerd");
   CHECK(v.runtime_api_version == "v1");
+  auto conditions = must<std::vector<rt::runtime_condition>>([&](auto cb) { cri.runtime_conditions(t, cb); });
+  REQUIRE(conditions.size() >= 2);
+  for (const auto& c : conditions) {
+    INFO(c.type << ": " << c.reason << " " << c.message);
+    CHECK(c.status);
+  }
 
   // Images: present, absent (OK with no value), and pulls that fail distinguishably.
   auto busybox = must<std::optional<rt::image_info>>([&](auto cb) { cri.image_status("busybox:1.30", t, cb); });

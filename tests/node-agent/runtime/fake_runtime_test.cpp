@@ -337,3 +337,18 @@ TEST_CASE("fake runtime: stopping a container that never started leaves it creat
   CHECK(status_of(p.fake, p.app_id)->state == rt::container_state::created);
   CHECK(start(p.fake, p.app_id).is_ok());
 }
+
+TEST_CASE("fake runtime: conditions start ready and can be set not ready", "[cri]") {
+  rt::fake_runtime f;
+  auto ready = rt::await_result<std::vector<rt::runtime_condition>>(
+      [&](auto cb) { f.runtime_conditions(t, cb); });
+  REQUIRE(ready->size() == 2);
+  CHECK((*ready)[0].type == "RuntimeReady");
+  CHECK((*ready)[1].status);
+  f.set_condition({"NetworkReady", false, "NetworkPluginNotReady", "cni config uninitialized"});
+  auto down = rt::await_result<std::vector<rt::runtime_condition>>(
+      [&](auto cb) { f.runtime_conditions(t, cb); });
+  REQUIRE(down->size() == 2);
+  CHECK_FALSE((*down)[1].status);
+  CHECK((*down)[1].reason == "NetworkPluginNotReady");
+}
