@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include "node-agent/runtime/blocking_call.hpp"
 #include "node-agent/runtime/fake_runtime.hpp"
+#include "node-agent/runtime/fake_runtime_ticker.hpp"
 #include "tests/node-agent/runtime/runtime_fixtures.hpp"
 
 namespace rt = troupe::node_agent::runtime;
@@ -351,4 +354,29 @@ TEST_CASE("fake runtime: conditions start ready and can be set not ready", "[cri
   REQUIRE(down->size() == 2);
   CHECK_FALSE((*down)[1].status);
   CHECK((*down)[1].reason == "NetworkPluginNotReady");
+}
+
+TEST_CASE("fake runtime ticker: containers exit and slow calls answer in real time", "[cri]") {
+  rt::fake_container_behavior b;
+  b.exit_after = 100ms;
+  b.exit_code = 3;
+  running_pod p(b);
+  p.fake.set_delay("ListImages", 50ms);
+  const auto t0 = p.fake.now_ns();
+  {
+    rt::fake_runtime_ticker ticker(p.fake, 5ms);
+    REQUIRE(start(p.fake, p.app_id).is_ok());
+    // A delayed call is answered by the ticker's thread: await_result blocks until then.
+    auto images = rt::await_result<std::vector<rt::image_info>>([&](auto cb) { p.fake.list_images(t, cb); });
+    REQUIRE(images.ok());
+    CHECK(images->size() == 1);
+    rt::container_state state = rt::container_state::running;
+    for (int i = 0; i < 200 && state != rt::container_state::exited; ++i) {
+      std::this_thread::sleep_for(10ms);
+      state = status_of(p.fake, p.app_id)->state;
+    }
+    CHECK(state == rt::container_state::exited);
+    CHECK(status_of(p.fake, p.app_id)->exit_code == 3);
+  }
+  CHECK(p.fake.now_ns() - t0 >= 100 * 1000000LL);
 }
