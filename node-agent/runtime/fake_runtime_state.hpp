@@ -1,6 +1,7 @@
 #pragma once
-// Internal to fake_runtime (fake_runtime.cpp: setup, clock, answers; fake_runtime_calls.cpp: the
-// CRI methods): the in-memory model both halves share. Not part of the runtime's interface.
+// Internal to fake_runtime: the in-memory model its three files share (fake_runtime.cpp: setup,
+// clock, answers; fake_runtime_calls.cpp: RuntimeService; fake_runtime_images.cpp: ImageService).
+// Not part of the runtime's interface.
 
 #include <algorithm>
 #include <cstdio>
