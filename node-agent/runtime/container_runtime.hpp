@@ -4,8 +4,9 @@
 //
 // Contract, for every implementation:
 // - Every call is asynchronous: it returns at once and the callback receives the outcome exactly
-//   once. Callbacks run on a runtime thread (or, in the fake, inside the call or inside advance());
-//   they must be quick and must not block: an actor's callback only sends itself a message.
+//   once. Callbacks run on a runtime thread, or inside the call itself (an answer known at once:
+//   a bad endpoint, the fake without delays), or in the fake inside advance(). They must be quick
+//   and must not block: an actor's callback only sends itself a message.
 // - Every call takes a timeout. When it passes before the runtime answers, the callback receives
 //   status code deadline_exceeded. For exec_sync and stop_container the timeout is the operation's
 //   own (the exec's timeout, the stop grace period) and is also sent to the runtime; the call's
