@@ -68,29 +68,20 @@ struct phase_result {
   double seconds = 0;
 };
 
-// Open loop: request i is due at start + i / rate; `threads` clients take turns.
-phase_result run_rate(const server_process& s, double rate, double seconds, const request_fn& fn) {
-  const uint64_t total = static_cast<uint64_t>(rate * seconds);
-  const unsigned threads = std::min<unsigned>(64, std::max<unsigned>(4, static_cast<unsigned>(rate / 50)));
+// Runs `threads` clients, each with its own TLS connection (handshake done first), calling
+// `loop(client, latencies_ms, errors)` until it returns; merges what they measured.
+using client_loop = std::function<void(troupe::http::client&, std::vector<double>&, std::atomic<uint64_t>&)>;
+
+phase_result run_clients(const server_process& s, unsigned threads, const client_loop& loop) {
   std::vector<std::vector<double>> lat(threads);
-  std::atomic<uint64_t> errors{0}, next{0};
-  const auto start = clock_type::now() + std::chrono::milliseconds(500);  // after the handshakes
+  std::atomic<uint64_t> errors{0};
+  const auto start = clock_type::now();
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
       troupe::http::client c(client_opts(s));
       c.request("GET", s.url() + "/version");  // the TLS handshake is not part of the figures
-      for (;;) {
-        uint64_t i = next.fetch_add(1);
-        if (i >= total)
-          return;
-        auto due = start + std::chrono::nanoseconds(static_cast<int64_t>(i * 1e9 / rate));
-        std::this_thread::sleep_until(due);
-        bool ok = fn(c, i);
-        lat[t].push_back(std::chrono::duration<double, std::milli>(clock_type::now() - due).count());
-        if (!ok)
-          errors.fetch_add(1);
-      }
+      loop(c, lat[t], errors);
     });
   for (auto& th : pool)
     th.join();
@@ -102,32 +93,38 @@ phase_result run_rate(const server_process& s, double rate, double seconds, cons
   return r;
 }
 
+// Open loop: request i is due at start + i / rate; the clients take turns.
+phase_result run_rate(const server_process& s, double rate, double seconds, const request_fn& fn) {
+  const uint64_t total = static_cast<uint64_t>(rate * seconds);
+  const unsigned threads = std::min<unsigned>(64, std::max<unsigned>(4, static_cast<unsigned>(rate / 50)));
+  std::atomic<uint64_t> next{0};
+  const auto start = clock_type::now() + std::chrono::milliseconds(500);  // after the handshakes
+  auto r = run_clients(s, threads, [&](troupe::http::client& c, std::vector<double>& lat, std::atomic<uint64_t>& errors) {
+    for (uint64_t i = next.fetch_add(1); i < total; i = next.fetch_add(1)) {
+      auto due = start + std::chrono::nanoseconds(static_cast<int64_t>(i * 1e9 / rate));
+      std::this_thread::sleep_until(due);
+      bool ok = fn(c, i);
+      lat.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - due).count());
+      if (!ok)
+        errors.fetch_add(1);
+    }
+  });
+  r.seconds = std::chrono::duration<double>(clock_type::now() - start).count();  // the schedule's window
+  return r;
+}
+
 // Closed loop: `conns` clients send back to back for `seconds`.
 phase_result run_max(const server_process& s, unsigned conns, double seconds, const request_fn& fn) {
-  std::vector<std::vector<double>> lat(conns);
-  std::atomic<uint64_t> errors{0}, next{0};
-  const auto start = clock_type::now();
-  const auto end = start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < conns; ++t)
-    pool.emplace_back([&, t] {
-      troupe::http::client c(client_opts(s));
-      c.request("GET", s.url() + "/version");
-      while (clock_type::now() < end) {
-        auto t0 = clock_type::now();
-        if (!fn(c, next.fetch_add(1)))
-          errors.fetch_add(1);
-        lat[t].push_back(std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
-      }
-    });
-  for (auto& th : pool)
-    th.join();
-  phase_result r;
-  for (auto& l : lat)
-    r.latencies_ms.insert(r.latencies_ms.end(), l.begin(), l.end());
-  r.errors = errors;
-  r.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
-  return r;
+  std::atomic<uint64_t> next{0};
+  const auto end = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds));
+  return run_clients(s, conns, [&](troupe::http::client& c, std::vector<double>& lat, std::atomic<uint64_t>& errors) {
+    while (clock_type::now() < end) {
+      auto t0 = clock_type::now();
+      if (!fn(c, next.fetch_add(1)))
+        errors.fetch_add(1);
+      lat.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
+    }
+  });
 }
 
 void report_rate(const char* op, double rate, const phase_result& r) {

@@ -1,114 +1,29 @@
 // The real kubectl 1.32 (/usr/bin/kubectl, temp HOME so no discovery cache leaks in) against a real
-// troupe-server process on a free loopback port with its own data dir.
+// troupe-server process on a free loopback port with its own data dir: what the shared walkthrough
+// (tests/cli/cli_e2e_test.cpp, run with troupe and with kubectl) does not cover — kubectl's protobuf
+// body for create ns, generation counting across scale and set image, 401 from an outside client.
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <chrono>
-#include <csignal>
-#include <cstdio>
+#include "tests/support/server_process.hpp"
+
 #include <filesystem>
 #include <fstream>
-#include <netinet/in.h>
-#include <sstream>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <thread>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
-using namespace std::chrono_literals;
+using troupe::testing::server_binary;
+using troupe::testing::sh;
+using troupe::testing::slurp;
 
 namespace {
 
-std::string server_binary() {
-  auto self = fs::read_symlink("/proc/self/exe");
-  auto candidate = self.parent_path().parent_path() / "actors" / "troupe-server";
-  return fs::exists(candidate) ? candidate.string() : std::string{};
-}
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-struct result {
-  int code;
-  std::string output;
-};
-
-// Runs a shell command, stdout and stderr together.
-result sh(const std::string& cmd) {
-  std::array<char, 4096> buf{};
-  std::string out;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  while (p && std::fgets(buf.data(), buf.size(), p))
-    out += buf.data();
-  int status = p ? ::pclose(p) : -1;
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
+// The shared fixture (tests/support/server_process.hpp), started.
 struct cluster {
-  std::string dir;
-  std::string kubeconfig;
-  pid_t pid = -1;
-  int port = 0;
-
-  cluster() {
-    std::string templ = (fs::temp_directory_path() / "troupe-kubectl-XXXXXX").string();
-    dir = ::mkdtemp(templ.data());
-    port = free_port();
-    auto node_port = std::to_string(free_port());
-    auto metrics_addr = "127.0.0.1:" + std::to_string(free_port());
-    kubeconfig = dir + "/data/admin.kubeconfig";
-    auto binary = server_binary();
-    auto log = dir + "/server.log";
-    auto addr = "127.0.0.1:" + std::to_string(port);
-    auto data = dir + "/data";
-    pid = ::fork();
-    if (pid == 0) {
-      FILE* out = std::freopen(log.c_str(), "w", stdout);
-      (void)out;
-      ::dup2(::fileno(stdout), 2);
-      ::execl(binary.c_str(), binary.c_str(), "--data-dir", data.c_str(), "--api-address",
-              addr.c_str(), "--node-port", node_port.c_str(), "--metrics-address", metrics_addr.c_str(),
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    for (int i = 0; i < 200 && slurp(log).find("API listening") == std::string::npos; ++i)
-      std::this_thread::sleep_for(50ms);
-  }
-
-  ~cluster() {
-    if (pid > 0) {
-      ::kill(pid, SIGTERM);
-      int status;
-      for (int i = 0; i < 100 && ::waitpid(pid, &status, WNOHANG) == 0; ++i)
-        std::this_thread::sleep_for(50ms);
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-    }
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-
-  result kubectl(const std::string& args) const {
-    return sh("HOME=" + dir + " kubectl --kubeconfig " + kubeconfig + " " + args);
-  }
+  troupe::testing::server_process server{"troupe-kubectl"};
+  std::string dir = server.dir;
+  std::string kubeconfig = server.kubeconfig;
+  int port = server.port;
+  cluster() { server.start(); }
+  troupe::testing::sh_result kubectl(const std::string& args) const { return server.kubectl(args); }
 };
 
 } // namespace
@@ -119,7 +34,7 @@ TEST_CASE("kubectl 1.32 against troupe-server", "[integration][e2e][kubectl]") {
     return;
   }
   cluster c;
-  INFO(slurp(c.dir + "/server.log"));
+  INFO(slurp(c.server.log()));
   REQUIRE(fs::exists(c.kubeconfig));
   const std::string examples = std::string(TROUPE_TEST_DATA) + "/../../docs/examples/";
 
