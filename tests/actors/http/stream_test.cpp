@@ -81,7 +81,7 @@ TEST_CASE("stream chunks reach the client before the stream closes", "[unit][htt
   CHECK(out.headers.get("Transfer-Encoding") == std::optional<std::string_view>{"chunked"});
   CHECK(lines == std::vector<std::string>{"{\"type\":\"ADDED\"}", "{\"type\":\"MODIFIED\"}"});
   CHECK(st->reason() == close_reason::closed_by_server);
-  CHECK(board.wait_closed(1, 1s));
+  CHECK(board.wait_closed(1, 10s));
 }
 
 TEST_CASE("the server notices a client that leaves mid-stream without a write", "[unit][http]") {
@@ -137,7 +137,7 @@ TEST_CASE("a client that does not read is cut off at the buffer limit", "[unit][
   while (st->write_chunk(chunk) && accepted < 4096)
     ++accepted;
   CHECK(st->reason() == close_reason::overflow);
-  CHECK(board.wait_closed(1, 1s));
+  CHECK(board.wait_closed(1, 10s));
   INFO("accepted " << accepted << " chunks");
   CHECK(accepted < 4096);
 }
