@@ -50,6 +50,7 @@ v1::ContainerStatus container_status(const v1::Container& c, const container_obs
   s.set_imageid("");
   if (!o) {
     s.mutable_state()->mutable_waiting()->set_reason(default_reason);
+    s.mutable_laststate();  // kubelet always sends lastState: {}
     return s;
   }
   s.set_restartcount(o->restart_count);
