@@ -6,7 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/create_object.hpp"
-#include "cli/manifest_source.hpp"
+#include "cli/manifest_loop.hpp"
 #include "cli/object_target.hpp"
 #include "cli/three_way_patch.hpp"
 
@@ -95,24 +95,9 @@ int run_apply(session& s) {
   std::string dry_run = parse_dry_run(s.flags);
   if (dry_run == "!")
     return s.fail("Invalid dry-run value (" + s.flags.get("dry-run") + "). Must be \"none\", \"server\", or \"client\".");
-  auto manifests = read_manifests(s.flags.all("filename"), s.io.in, s.flags.is_set("recursive"));
-  if (!manifests.ok())
-    return s.fail(manifests.error);
-  if (manifests.objects.empty())
-    return s.fail("no objects passed to apply");
-  api_client* api = s.discovered_api();
-  if (!api)
-    return 1;
-  int rc = 0;
-  for (const auto& m : manifests.objects) {
-    auto t = target_of(api->resources(), m.object, s.namespace_(), s.namespace_explicit(), m.source);
-    if (!t.error.empty()) {
-      rc = s.fail(t.error);
-      continue;
-    }
-    rc |= apply_one(s, *api, t, m, validation, s.flags.get("output"), dry_run);
-  }
-  return rc;
+  return for_each_manifest(s, "apply", [&](api_client& api, const object_target& t, const manifest_object& m) {
+    return apply_one(s, api, t, m, validation, s.flags.get("output"), dry_run);
+  });
 }
 
 } // namespace

@@ -4,7 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/create_object.hpp"
-#include "cli/manifest_source.hpp"
+#include "cli/manifest_loop.hpp"
 #include "cli/object_target.hpp"
 
 namespace troupe::cli {
@@ -86,25 +86,10 @@ int run_create(session& s) {
     api_client* api = s.discovered_api();
     return api ? create_generated(s, *api, s.flags.positional[0], o) : 1;
   }
-  auto manifests = read_manifests(s.flags.all("filename"), s.io.in, s.flags.is_set("recursive"));
-  if (!manifests.ok())
-    return s.fail(manifests.error);
-  if (manifests.objects.empty())
-    return s.fail("no objects passed to create");
-  api_client* api = s.discovered_api();
-  if (!api)
-    return 1;
-  int rc = 0;
-  for (const auto& m : manifests.objects) {
-    auto t = target_of(api->resources(), m.object, s.namespace_(), s.namespace_explicit(), m.source);
-    if (!t.error.empty()) {
-      rc = s.fail(t.error);
-      continue;
-    }
+  return for_each_manifest(s, "create", [&](api_client& api, const object_target& t, const manifest_object& m) {
     o.source = m.source;
-    rc |= create_object(s, *api, *t.resource, t.ns, m.object, o);
-  }
-  return rc;
+    return create_object(s, api, *t.resource, t.ns, m.object, o);
+  });
 }
 
 } // namespace

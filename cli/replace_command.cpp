@@ -3,7 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/create_object.hpp"
-#include "cli/manifest_source.hpp"
+#include "cli/manifest_loop.hpp"
 #include "cli/object_target.hpp"
 #include "cli/object_wait.hpp"
 
@@ -20,54 +20,35 @@ int run_replace(session& s) {
   if (validation.empty())
     return s.fail("invalid - validate option \"" + s.flags.get("validate")
                   + "\"; must be one of: strict (or true), warn, ignore (or false)");
-  auto manifests = read_manifests(s.flags.all("filename"), s.io.in, s.flags.is_set("recursive"));
-  if (!manifests.ok())
-    return s.fail(manifests.error);
-  if (manifests.objects.empty())
-    return s.fail("no objects passed to replace");
-  api_client* api = s.discovered_api();
-  if (!api)
-    return 1;
   std::string output = s.flags.get("output");
-  int rc = 0;
-  for (const auto& m : manifests.objects) {
-    auto t = target_of(api->resources(), m.object, s.namespace_(), s.namespace_explicit(), m.source);
-    if (!t.error.empty()) {
-      rc = s.fail(t.error);
-      continue;
-    }
+  return for_each_manifest(s, "replace", [&](api_client& api, const object_target& t, const manifest_object& m) {
     const resource_info& r = *t.resource;
     json obj = m.object;
     if (s.flags.is_set("force")) {
-      auto del = api->request("DELETE", resource_path(r, t.ns, t.name), R"({"propagationPolicy":"Background"})");
-      if (!del.ok() && !del.not_found()) {
-        rc = s.fail(del, "error when deleting \"" + m.source + "\": ");
-        continue;
-      }
+      auto del = api.request("DELETE", resource_path(r, t.ns, t.name), R"({"propagationPolicy":"Background"})");
+      if (!del.ok() && !del.not_found())
+        return s.fail(del, "error when deleting \"" + m.source + "\": ");
       if (del.ok())
         s.io.out << r.kind_prefix() << " \"" << t.name << "\" deleted\n";
-      wait_for_object(*api, r, t.ns, t.name, [](const json* o) { return o == nullptr; });
+      wait_for_object(api, r, t.ns, t.name, [](const json* o) { return o == nullptr; });
       create_options o;
       o.field_manager = "kubectl-replace";
       o.field_validation = validation;
       o.output = output;
       o.source = m.source;
       obj["metadata"].erase("resourceVersion");
-      rc |= create_object(s, *api, r, t.ns, obj, o);
-      continue;
+      return create_object(s, api, r, t.ns, obj, o);
     }
     obj["metadata"]["namespace"] = t.ns;
     if (t.ns.empty())
       obj["metadata"].erase("namespace");
     auto q = query_string({{"fieldManager", "kubectl-replace"}, {"fieldValidation", validation}});
-    auto resp = api->request("PUT", resource_path(r, t.ns, t.name) + q, obj.dump(), "application/json");
-    if (!resp.ok()) {
-      rc = s.fail(resp, "error when replacing \"" + m.source + "\": ");
-      continue;
-    }
+    auto resp = api.request("PUT", resource_path(r, t.ns, t.name) + q, obj.dump(), "application/json");
+    if (!resp.ok())
+      return s.fail(resp, "error when replacing \"" + m.source + "\": ");
     print_written(s, resp.body, "replaced", output, "");
-  }
-  return rc;
+    return 0;
+  });
 }
 
 } // namespace
