@@ -98,34 +98,34 @@ api_response api_client::request(std::string_view method, const std::string& pat
   return r;
 }
 
-api_response api_client::stream(const std::string& path, const std::string& accept,
-                                 const std::function<bool(std::string_view)>& on_data) {
+namespace {
+
+// A streamed answer as an api_response: what was left in the body (a non-2xx Status) parsed.
+api_response from_stream(http::client_response resp) {
   api_response r;
-  http::header_list h;
-  h.add("Accept", accept);
-  auto resp = http_->stream(conn_.server + path, h, on_data);
   r.status = resp.status;
-  r.transport_error = resp.error;
-  r.text = resp.body;
+  r.transport_error = std::move(resp.error);
+  r.text = std::move(resp.body);
   r.body = json::parse(r.text, nullptr, false);
   if (r.body.is_discarded())
     r.body = nullptr;
   return r;
 }
 
-api_response api_client::stream_lines(const std::string& path, const std::string& accept,
-                                      const std::function<bool(std::string_view)>& on_line) {
-  api_response r;
+} // namespace
+
+api_response api_client::stream(const std::string& path, const std::string& accept,
+                                 const std::function<bool(std::string_view)>& on_data) {
   http::header_list h;
   h.add("Accept", accept);
-  auto resp = http_->stream_lines(conn_.server + path, h, on_line);
-  r.status = resp.status;
-  r.transport_error = resp.error;
-  r.text = resp.body;
-  r.body = json::parse(r.text, nullptr, false);
-  if (r.body.is_discarded())
-    r.body = nullptr;
-  return r;
+  return from_stream(http_->stream(conn_.server + path, h, on_data));
+}
+
+api_response api_client::stream_lines(const std::string& path, const std::string& accept,
+                                      const std::function<bool(std::string_view)>& on_line) {
+  http::header_list h;
+  h.add("Accept", accept);
+  return from_stream(http_->stream_lines(conn_.server + path, h, on_line));
 }
 
 const std::vector<resource_info>& api_client::resources() {

@@ -251,7 +251,7 @@ TEST_CASE("label selectors as text", "[unit][cli]") {
 
 #include "cli/jsonpath_template.hpp"
 
-TEST_CASE("-o jsonpath templates", "[unit][cli]") {
+TEST_CASE("jsonpath templates (-o jsonpath=...)", "[unit][cli]") {
   json list = json::parse(R"({"kind":"List","items":[
       {"metadata":{"name":"a","labels":{"app":"x"}},"spec":{"replicas":2}},
       {"metadata":{"name":"b"},"spec":{"replicas":5}}]})");
