@@ -45,6 +45,9 @@ std::string seconds_text(crash_backoff::duration d) {
   return std::to_string(s / 60) + "m" + std::to_string(s % 60) + "s";
 }
 
+const std::string unknown_state_reason =
+  "Container is in unknown state, try killing it before restart";
+
 class planner {
 public:
   planner(const v1::Pod& pod, const sync_observation& obs, sync_time now)
@@ -91,11 +94,15 @@ public:
         keep_or_start = true;
         continue;
       }
-      if (r && alive(*r)) {
+      if (r && r->state == run_state::running) {
         keep_or_start = true;
         continue;
       }
-      if (r && !should_restart(*r))
+      // kubelet ShouldContainerBeRestarted: created and unknown always restart, an unknown one
+      // is killed first; an exited one per restartPolicy.
+      if (r && r->state == run_state::unknown)
+        kill(*r, false, &c, unknown_state_reason, false);
+      else if (r && r->state == run_state::exited && !should_restart(*r))
         continue;
       keep_or_start = true;
       start(c, false, r);
@@ -119,15 +126,18 @@ private:
         start(c, true, r);
         return false;
       }
-      if (alive(*r))
+      if (r->state == run_state::running)
         return false;  // wait for it to exit
-      if (r->exit_code == 0)
+      if (r->state == run_state::exited && r->exit_code == 0)
         continue;
+      // kubelet isInitContainerFailed: a non-zero exit, or an unknown or created state.
       if (restart_policy(pod_) == "Never") {
         plan_.pod_failed = true;
         kill_pod();
         return false;
       }
+      if (r->state == run_state::unknown)
+        kill(*r, true, &c, unknown_state_reason, false);
       start(c, true, r);
       return false;
     }

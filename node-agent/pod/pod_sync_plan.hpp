@@ -16,10 +16,12 @@
 //   restartPolicy Never, a pod whose sandbox died after containers were made is not recreated.
 // - Init containers (restartPolicy Always "sidecars" are treated as plain init containers: not
 //   supported yet) run strictly in order, one at a time, each to exit 0. A running one is waited
-//   for. A failed one (exit != 0) restarts with crash backoff under OnFailure/Always; under Never
-//   the pod fails: `pod_failed`, everything killed and the sandbox stopped.
-// - App containers run once init is done: a running one is kept; one never created starts; an
-//   exited one restarts per restartPolicy (Always: any exit; OnFailure: non-zero exit; Never: no)
+//   for. A failed one (exit != 0, or state created/unknown) restarts with crash backoff under
+//   OnFailure/Always (an unknown one is killed first); under Never the pod fails: `pod_failed`,
+//   everything killed and the sandbox stopped. Once any app container exists, init is over.
+// - App containers run once init is done: a running one is kept; one never created starts; a
+//   created or unknown one starts anew (an unknown one is killed first); an exited one
+//   restarts per restartPolicy (Always: any exit; OnFailure: non-zero exit; Never: no)
 //   unless its crash backoff holds: then a waiting entry CrashLoopBackOff and a wake-up at the
 //   backoff's end instead of a start. A container whose restart is not due is not an action.
 // - Images, per container about to start (imagePullPolicy; default Always for ":latest" or no tag,
