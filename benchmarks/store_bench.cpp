@@ -323,10 +323,16 @@ public:
     if (!r.status.ok())
       return {r.status.error, 0};
     list_outcome out;
+    // Hold every decoded item until the list is complete, as an API server building a list does
+    // (and as the store's list result does): decoding one at a time and dropping it would measure
+    // a cache-hot loop that no list request has.
+    std::vector<std::unique_ptr<google::protobuf::Message>> items;
+    items.reserve(r.kvs.size());
     for (const auto& kv : r.kvs) {
       auto decoded = config::decode_protobuf(kv.value(), pods_.kind);
       if (!decoded.ok())
         return {"undecodable value at " + kv.key() + ": " + decoded.message(), 0};
+      items.push_back(std::move(decoded.object));
       ++out.items;
     }
     return out;
