@@ -1,5 +1,7 @@
 #include "actors/api/request_options.hpp"
 
+#include "actors/http/target.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 
@@ -10,30 +12,10 @@ namespace {
 using config::field_error;
 using config::field_path;
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
+// Query values arrive as the raw target's text; the HTTP server has already refused malformed
+// escapes, so one that still fails to decode is kept as written.
 std::string unescape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
+  return http::percent_decode(s, true).value_or(std::string(s));
 }
 
 std::optional<int64_t> parse_int(const std::string& s) {

@@ -1,5 +1,7 @@
 #include "actors/api/request_path.hpp"
 
+#include "actors/http/target.hpp"
+
 #include <algorithm>
 #include <optional>
 #include <vector>
@@ -12,33 +14,10 @@ namespace {
 
 using config::kind_info;
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes one segment; a malformed escape is kept as written (Go's router would 400, but
-// such a name can never exist, so not found is as good an answer).
+// Percent-decodes one segment; a malformed escape leaves the segment as written (Go's router would
+// 400, but such a name can never exist, so not found is as good an answer).
 std::string decode_segment(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += s[i];
-  }
-  return out;
+  return http::percent_decode(s, false).value_or(std::string(s));
 }
 
 std::vector<std::string> split_path(std::string_view path) {
