@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "cli/commands.hpp"
+#include "cli/selected_names.hpp"
 #include "cli/get_request.hpp"
 #include "cli/label_changes.hpp"
 
@@ -55,18 +56,10 @@ int run_meta(session& s, const meta_verb& verb) {
   bool overwrite = s.flags.is_set("overwrite");
   int rc = 0;
   for (const auto& req : parsed.requests) {
-    std::vector<std::string> names = req.names;
-    if (names.empty()) {
-      if (!s.flags.is_set("all") && !s.flags.has("selector"))
-        return s.fail("resource(s) were provided, but no name was specified");
-      auto list = api->get(resource_path(req.resource, s.namespace_())
-                           + query_string({{"labelSelector", s.flags.get("selector")}}));
-      if (!list.ok())
-        return s.fail(list);
-      for (const auto& item : list.body.value("items", json::array()))
-        names.push_back(item["metadata"].value("name", ""));
-    }
-    for (const auto& name : names) {
+    auto selected = select_names(s, *api, req);
+    if (selected.failed)
+      return *selected.failed;
+    for (const auto& name : selected.names) {
       std::string path = resource_path(req.resource, s.namespace_(), name);
       auto live = api->get(path);
       if (!live.ok()) {

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "cli/commands.hpp"
+#include "cli/selected_names.hpp"
 #include "cli/get_request.hpp"
 #include "cli/object_wait.hpp"
 #include "cli/wait_condition.hpp"
@@ -33,20 +34,12 @@ int run_wait(session& s) {
     return s.fail(parsed.error);
   int rc = 0;
   for (const auto& req : parsed.requests) {
-    std::vector<std::string> names = req.names;
-    if (names.empty()) {
-      if (!s.flags.is_set("all") && !s.flags.has("selector"))
-        return s.fail("resource(s) were provided, but no name was specified");
-      auto list = api->get(resource_path(req.resource, s.namespace_())
-                           + query_string({{"labelSelector", s.flags.get("selector")}}));
-      if (!list.ok())
-        return s.fail(list);
-      for (const auto& i : list.body.value("items", json::array()))
-        names.push_back(i["metadata"].value("name", ""));
-      if (names.empty())
-        return s.fail("no matching resources found");
-    }
-    for (const auto& name : names) {
+    auto selected = select_names(s, *api, req);
+    if (selected.failed)
+      return *selected.failed;
+    if (selected.names.empty())
+      return s.fail("no matching resources found");
+    for (const auto& name : selected.names) {
       if (cond.value->type == wait_condition::kind::deleted && !req.names.empty()) {
         // Already gone: kubectl says nothing and succeeds.
         auto live = api->get(resource_path(req.resource, s.namespace_(), name));
