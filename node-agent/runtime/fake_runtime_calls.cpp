@@ -2,6 +2,8 @@
 // (fake_runtime_state.hpp); the ImageService methods are in fake_runtime_images.cpp.
 // Each method changes the model under the lock, records the call, then answers through reply()
 // with the lock released. Names, codes and messages follow containerd 1.6.
+// Just over 400 lines: the RuntimeService methods belong together (each is a few lines over the
+// shared model); the ImageService half is already separate.
 #include "node-agent/runtime/fake_runtime_state.hpp"
 
 namespace troupe::node_agent::runtime {

@@ -2,6 +2,7 @@
 // the local images (scripts/images), and the pod lifecycle through CRI. Skips with a warning when
 // not root or containerd / runc / the CNI plugins are missing. The test stops its containerd by PID
 // (the script does), which also removes its bridge and mounts.
+// Just over 400 lines: one pod lifecycle through CRI reads best as one scenario in one file.
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
