@@ -68,6 +68,9 @@ using node_session_actor = caf::typed_actor<
   // and the whole status, protobuf bytes; the session writes .status of the pod with that uid),
   // events (troupe.core.v1.Event, protobuf bytes; the session creates them), and the node's
   // status (troupe.core.v1.NodeStatus bytes; empty = unchanged since the last report).
+  // A reported Pod whose metadata.deletionTimestamp is set means "terminated on the node, nothing
+  // of it left": the session writes its final status, then deletes the object (grace 0, uid
+  // precondition), as the kubelet's status manager does.
   caf::reacts_to<report_atom, std::vector<std::string> /*pod statuses*/,
                  std::vector<std::string> /*events*/, std::string /*node status*/>,
   // Liveness of the agent; the reply is the server's clock in ms since the epoch.
