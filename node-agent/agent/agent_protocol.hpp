@@ -19,12 +19,17 @@
 #include <caf/typed_actor.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "node-agent/runtime/container_runtime.hpp"
 #include "proto/core_v1.pb.h"
+
+namespace troupe::node_agent::probe {
+class prober;
+} // namespace troupe::node_agent::probe
 
 namespace troupe::node_agent {
 
@@ -72,6 +77,11 @@ struct pod_actor_context {
   std::string log_root = "/var/log/pods";   // <log_root>/<ns>_<name>_<uid>/<container>/<n>.log
   std::string pod_cgroup_parent;            // e.g. "/troupe/node1"; pods get <parent>/pod<uid>
   pod_actor_settings settings;
+  /// Runs probes and hooks; shared by the node's pod actors. Null: the pod actor makes its own.
+  std::shared_ptr<probe::prober> prober;
+  /// Wall-clock time, comparable with the runtime's timestamps (CONVENTIONS 2). Empty: the
+  /// system clock. Tests on a fake_runtime pass its clock.
+  std::function<std::chrono::system_clock::time_point()> clock;
 };
 
 /// A pod actor. Spawned by the node actor with (context, pod, parent); reports pod_report to
