@@ -17,8 +17,15 @@
 //   kubelet words them.
 // - Named ports (port: "http") resolve against the container's ports; an unknown name fails with
 //   the kubelet's message.
-// - Hooks: exec and httpGet as above (a hook has no timeout of its own: the caller passes one);
+// - Hooks: exec and httpGet as above (a hook has no timeout of its own: the caller passes one),
+//   User-Agent "kube-lifecycle/1.32"; as the kubelet's handlerRunner, an httpGet hook fails only
+//   when no HTTP answer comes (any status code passes), and failure messages are the kubelet's
+//   FailedPostStartHook/FailedPreStopHook texts ("Exec lifecycle hook ([cmd]) for Container \"c\"
+//   in Pod \"pod\" failed - error: ..., message: ..."); sleep hooks wait on a prober thread;
 //   tcpSocket hooks are rejected with the message the kubelet uses, without trying.
+// - Destruction: waits for the prober's threads; every call not yet answered is answered then,
+//   once, with a failure ("probe cancelled: the prober is stopping"); a runtime answer arriving
+//   later is dropped.
 
 #include <chrono>
 #include <functional>
@@ -44,6 +51,7 @@ struct probe_target {
   std::string pod_ip;
   std::string container_id;               // for exec
   troupe::core::v1::Container container;  // for named ports (a copy: the call may outlive the caller's)
+  std::string pod;  // format.Pod, "name_namespace(uid)": hook failure messages name the pod
 };
 
 class prober {
