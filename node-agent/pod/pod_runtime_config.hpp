@@ -18,8 +18,10 @@
 //   "io.kubernetes.container.hash" of the spec, terminationMessagePath; tty/stdin.
 // - Resources (kubelet's cgroup v1 math): cpu request -> shares = max(2, milli*1024/1000) (no request:
 //   2; request from the limit when only a limit is set, as API defaulting does); cpu limit -> period
-//   100000, quota = milli*100000/1000 (min 1000); memory limit -> limit_in_bytes; oom_score_adj by QoS
-//   (Guaranteed -997, BestEffort 1000, Burstable 1000 - 1000*request/capacity clamped to [2, 999]).
+//   100000, quota = milli*100000/1000 (min 1000); the period is set even without a limit (quota 0),
+//   as the kubelet does; memory limit -> limit_in_bytes; oom_score_adj by QoS (Guaranteed and
+//   system-node-critical -997, BestEffort 1000, Burstable 1000 - 1000*request/capacity clamped to
+//   [3, 999] as qos/policy.go: 1000 + (-997) is the floor).
 // - qos_class: Guaranteed / Burstable / BestEffort as Kubernetes computes it (also shown in status).
 
 #include <cstdint>
@@ -35,7 +37,7 @@ struct node_facts {
   std::string host_ip;
   std::string log_root = "/var/log/pods";
   std::string cgroup_parent;           // "" = the runtime's default
-  int64_t memory_capacity_bytes = 0;   // for Burstable oom_score_adj; 0 = unknown (use 1000-2)
+  int64_t memory_capacity_bytes = 0;   // for Burstable oom_score_adj; 0 = unknown (then 999)
 };
 
 std::string pod_log_directory(const std::string& log_root, const troupe::core::v1::Pod& pod);
