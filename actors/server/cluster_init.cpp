@@ -177,7 +177,46 @@ std::string ensure_token(const std::string& path, std::string& token, bool& crea
   return write_file(path, token + "\n", 0600);
 }
 
+// kubeadm's bootstrap token: 6 + 16 characters of [a-z0-9], from unbiased random bytes.
+std::string ensure_join_token(const std::string& path, std::string& token, bool& created) {
+  if (exists(path)) {
+    std::string text;
+    if (auto err = read_text(path, text); !err.empty())
+      return err;
+    auto end = text.find_last_not_of(" \t\r\n");
+    token = end == std::string::npos ? std::string{} : text.substr(0, end + 1);
+    if (!is_join_token(token))
+      return path + ": not a join token (expected the form [a-z0-9]{6}.[a-z0-9]{16})";
+    return {};
+  }
+  static const char* alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  token.clear();
+  while (token.size() < 23) {
+    if (token.size() == 6) {
+      token += '.';
+      continue;
+    }
+    unsigned char b = 0;
+    if (RAND_bytes(&b, 1) != 1)
+      return "cannot generate the join token: no randomness";
+    if (b >= 252)  // 252 = 7 * 36: dropping the rest keeps every character equally likely
+      continue;
+    token += alphabet[b % 36];
+  }
+  created = true;
+  return write_file(path, token + "\n", 0600);
+}
+
 } // namespace
+
+bool is_join_token(const std::string& token) {
+  if (token.size() != 23 || token[6] != '.')
+    return false;
+  for (size_t i = 0; i < token.size(); ++i)
+    if (i != 6 && !((token[i] >= 'a' && token[i] <= 'z') || (token[i] >= '0' && token[i] <= '9')))
+      return false;
+  return true;
+}
 
 cluster_paths paths_for(const server_config& config) {
   server_config c = config;
@@ -190,6 +229,8 @@ cluster_paths paths_for(const server_config& config) {
   p.server_key = c.tls_dir + "/server.key";
   p.token_file = c.token_file;
   p.kubeconfig = c.kubeconfig_path();
+  p.join_token_file = c.data_dir + "/join-token";
+  p.nodes_dir = c.data_dir + "/nodes";
   return p;
 }
 
@@ -219,7 +260,8 @@ cluster_init_result init_cluster(const server_config& config, std::time_t now) {
   out.server_url = server_url(config);
   const auto& p = out.paths;
   for (auto [dir, private_dir] : {std::pair{config.data_dir, false}, std::pair{p.tls_dir, true},
-                                  std::pair{parent_of(p.token_file), false}})
+                                  std::pair{parent_of(p.token_file), false},
+                                  std::pair{p.nodes_dir, true}})
     if (auto err = make_dir(dir, private_dir); !err.empty()) {
       out.error = err;
       return out;
@@ -230,6 +272,8 @@ cluster_init_result init_cluster(const server_config& config, std::time_t now) {
     out.error = ensure_server_cert(p, ca, server_sans(config), now, out.issued_server_cert);
   if (out.error.empty())
     out.error = ensure_token(p.token_file, out.token, out.created_token);
+  if (out.error.empty())
+    out.error = ensure_join_token(p.join_token_file, out.join_token, out.created_join_token);
   if (out.error.empty())
     out.error = write_file(p.kubeconfig, render_admin_kubeconfig(out.server_url, ca.cert, out.token),
                            0600);

@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
       std::cerr << "Error: " << parsed.error << "\nRun 'troupe-server --help' for usage.\n";
       return 1;
     case server::parse_outcome::action::run:
+    case server::parse_outcome::action::print_join_token:
       break;
   }
   const auto& config = parsed.config;
@@ -94,12 +95,19 @@ int main(int argc, char** argv) {
     std::cerr << "Error: " << init.error << "\n";
     return 1;
   }
+  if (parsed.what == server::parse_outcome::action::print_join_token) {
+    std::cout << init.join_token << std::endl;
+    return 0;
+  }
   if (init.created_ca)
     std::cout << "troupe-server: created the cluster CA in " << init.paths.tls_dir << "\n";
   if (init.issued_server_cert)
     std::cout << "troupe-server: issued the server certificate " << init.paths.server_cert << "\n";
   if (init.created_token)
     std::cout << "troupe-server: wrote the admin token to " << init.paths.token_file << "\n";
+  if (init.created_join_token)
+    std::cout << "troupe-server: wrote the node join token to " << init.paths.join_token_file
+              << " (troupe-server --print-join-token prints it)\n";
   std::cout << "troupe-server: admin kubeconfig (kubectl, troupe): " << init.paths.kubeconfig
             << std::endl;
   return run({config, init.paths, init.server_url, init.token});

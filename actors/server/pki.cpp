@@ -24,6 +24,7 @@ struct free_with {
 using bio_ptr = std::unique_ptr<BIO, free_with<BIO, BIO_free_all>>;
 using key_ptr = std::unique_ptr<EVP_PKEY, free_with<EVP_PKEY, EVP_PKEY_free>>;
 using x509_ptr = std::unique_ptr<X509, free_with<X509, X509_free>>;
+using req_ptr = std::unique_ptr<X509_REQ, free_with<X509_REQ, X509_REQ_free>>;
 using bn_ptr = std::unique_ptr<BIGNUM, free_with<BIGNUM, BN_free>>;
 using ext_ptr = std::unique_ptr<X509_EXTENSION, free_with<X509_EXTENSION, X509_EXTENSION_free>>;
 using store_ptr = std::unique_ptr<X509_STORE, free_with<X509_STORE, X509_STORE_free>>;
@@ -171,6 +172,124 @@ std::string make_server_cert(const cert_and_key& ca, const std::string& common_n
   if (!X509_sign(c, ca_key.get(), EVP_sha256()))
     return openssl_error("cannot sign server certificate");
   return to_pem(c, key.get(), out);
+}
+
+namespace {
+
+// The key's kind, if it is one a node may use: EC on P-256/P-384, or RSA of 2048 bits or more.
+bool usable_node_key(EVP_PKEY* key, bool& rsa) {
+  rsa = false;
+  switch (EVP_PKEY_get_base_id(key)) {
+    case EVP_PKEY_EC: {
+      char curve[64] = {0};
+      size_t len = 0;
+      if (!EVP_PKEY_get_utf8_string_param(key, "group", curve, sizeof curve, &len))
+        return false;
+      const std::string name(curve, len);
+      return name == "prime256v1" || name == "P-256" || name == "secp384r1" || name == "P-384";
+    }
+    case EVP_PKEY_RSA:
+      rsa = true;
+      return EVP_PKEY_get_bits(key) >= 2048;
+    default:
+      return false;
+  }
+}
+
+std::string subject_cn(X509_REQ* req) {
+  X509_NAME* name = X509_REQ_get_subject_name(req);
+  int i = name ? X509_NAME_get_index_by_NID(name, NID_commonName, -1) : -1;
+  if (i < 0)
+    return {};
+  ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
+  unsigned char* utf8 = nullptr;
+  int n = ASN1_STRING_to_UTF8(&utf8, data);
+  if (n < 0)
+    return {};
+  std::string out(reinterpret_cast<char*>(utf8), static_cast<size_t>(n));
+  OPENSSL_free(utf8);
+  return out;
+}
+
+} // namespace
+
+std::string sign_node_csr(const cert_and_key& ca, const std::string& csr_pem,
+                          const std::string& node_name, int days, std::string& cert_out) {
+  auto ca_cert = parse_cert(ca.cert);
+  auto ca_key = parse_key(ca.key);
+  if (!ca_cert || !ca_key)
+    return openssl_error("cannot parse CA");
+  auto bio = read_bio(csr_pem);
+  req_ptr req{PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr)};
+  if (!req) {
+    ERR_clear_error();
+    return "not a PEM certificate request (-----BEGIN CERTIFICATE REQUEST-----)";
+  }
+  EVP_PKEY* key = X509_REQ_get0_pubkey(req.get());  // owned by the request
+  bool rsa = false;
+  if (!key || !usable_node_key(key, rsa)) {
+    ERR_clear_error();
+    return "the request's key is unusable: an EC P-256/P-384 or an RSA (2048 bits or more) key "
+           "is required";
+  }
+  if (X509_REQ_verify(req.get(), key) != 1) {
+    ERR_clear_error();
+    return "the request's signature does not verify with its key";
+  }
+  const std::string want = std::string("system:node:") + node_name;
+  const std::string cn = subject_cn(req.get());
+  if (cn != want)
+    return "the request's subject CN is \"" + cn + "\", expected \"" + want + "\"";
+  x509_ptr cert;
+  if (auto err = new_cert(key, want, days, cert); !err.empty())
+    return err;
+  X509* c = cert.get();
+  X509_NAME* subject = X509_get_subject_name(c);
+  if (!X509_NAME_add_entry_by_txt(subject, "O", MBSTRING_ASC,
+                                  reinterpret_cast<const unsigned char*>("system:nodes"), -1, -1, 0) ||
+      !X509_set_issuer_name(c, X509_get_subject_name(ca_cert.get())))
+    return openssl_error("cannot set subject");
+  const std::string usage =
+    rsa ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature";
+  for (auto [nid, value] : {std::pair{NID_basic_constraints, std::string("critical,CA:FALSE")},
+                            std::pair{NID_key_usage, usage},
+                            std::pair{NID_ext_key_usage, std::string("clientAuth,serverAuth")},
+                            std::pair{NID_subject_key_identifier, std::string("hash")},
+                            std::pair{NID_authority_key_identifier, std::string("keyid:always")},
+                            std::pair{NID_subject_alt_name, "DNS:" + node_name}})
+    if (auto err = add_ext(c, ca_cert.get(), nid, value); !err.empty())
+      return err;
+  if (!X509_sign(c, ca_key.get(), EVP_sha256()))
+    return openssl_error("cannot sign the node certificate");
+  bio_ptr out{BIO_new(BIO_s_mem())};
+  if (!PEM_write_bio_X509(out.get(), c))
+    return openssl_error("cannot encode PEM");
+  cert_out = drain(out.get());
+  return {};
+}
+
+std::string make_csr(const std::string& common_name, const std::string& organization,
+                     std::string& csr_pem, std::string& key_pem) {
+  auto key = new_key();
+  req_ptr req{X509_REQ_new()};
+  if (!key || !req || !X509_REQ_set_pubkey(req.get(), key.get()))
+    return openssl_error("cannot build certificate request");
+  X509_NAME* name = X509_REQ_get_subject_name(req.get());
+  for (auto [field, value] : {std::pair{"O", organization}, std::pair{"CN", common_name}})
+    if (!value.empty() &&
+        !X509_NAME_add_entry_by_txt(name, field, MBSTRING_ASC,
+                                    reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1, 0))
+      return openssl_error("cannot set subject");
+  if (!X509_REQ_sign(req.get(), key.get(), EVP_sha256()))
+    return openssl_error("cannot sign certificate request");
+  bio_ptr req_bio{BIO_new(BIO_s_mem())};
+  bio_ptr key_bio{BIO_new(BIO_s_mem())};
+  if (!PEM_write_bio_X509_REQ(req_bio.get(), req.get()) ||
+      !PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr))
+    return openssl_error("cannot encode PEM");
+  csr_pem = drain(req_bio.get());
+  key_pem = drain(key_bio.get());
+  return {};
 }
 
 std::string check_cert(const std::string& cert_pem) {

@@ -23,6 +23,20 @@ std::string make_ca(const std::string& common_name, int days, cert_and_key& out)
 std::string make_server_cert(const cert_and_key& ca, const std::string& common_name,
                              const std::vector<std::string>& sans, int days, cert_and_key& out);
 
+/// A node's certificate from its certificate request (node_join.hpp), signed by `ca`: subject
+/// CN system:node:<node_name>, O system:nodes (whatever else the request asks for is ignored),
+/// keyUsage digitalSignature (+ keyEncipherment for RSA), extendedKeyUsage clientAuth+serverAuth,
+/// subjectAltName DNS:<node_name>, valid for `days`. Refused (the reason, for a 400 naming the
+/// field csr): not a PEM CSR, a bad self-signature, a key that is neither EC P-256/P-384 nor RSA
+/// of at least 2048 bits, a CN other than system:node:<node_name>.
+std::string sign_node_csr(const cert_and_key& ca, const std::string& csr_pem,
+                          const std::string& node_name, int days, std::string& cert_out);
+
+/// A certificate request with subject CN=`common_name` (and O=`organization` unless empty) for a
+/// fresh EC P-256 key: what a node agent sends to join (tests and clients).
+std::string make_csr(const std::string& common_name, const std::string& organization,
+                     std::string& csr_pem, std::string& key_pem);
+
 /// Both PEMs parse and the key belongs to the certificate.
 std::string check_cert_and_key(const cert_and_key& pair);
 

@@ -198,10 +198,15 @@ parse_outcome parse_server_args(const std::vector<std::string>& args) {
   std::vector<std::pair<const setting*, std::string>> flags;
   std::string config_file;
   bool help = false;
+  bool print_join_token = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const auto& arg = args[i];
     if (arg == "-h" || arg == "--help") {
       help = true;
+      continue;
+    }
+    if (arg == "--print-join-token") {
+      print_join_token = true;
       continue;
     }
     if (arg.size() < 3 || arg.compare(0, 2, "--") != 0)
@@ -252,6 +257,8 @@ parse_outcome parse_server_args(const std::vector<std::string>& args) {
                      problem);
   }
   resolve_defaults(out.config);
+  if (print_join_token)
+    out.what = parse_outcome::action::print_join_token;
   return out;
 }
 
@@ -260,7 +267,8 @@ std::string help_text() {
   out << "troupe-server: the Troupe control plane (Kubernetes API, store, controllers).\n\n"
          "Usage:\n  troupe-server [flags]\n\n"
          "On first start it creates a CA, a server certificate, an admin token and an admin\n"
-         "kubeconfig (<data-dir>/admin.kubeconfig) for kubectl and troupe.\n\n"
+         "kubeconfig (<data-dir>/admin.kubeconfig) for kubectl and troupe, and the token\n"
+         "node agents join with (<data-dir>/join-token).\n\n"
          "Flags:\n";
   auto row = [&](const std::string& left, const std::string& help) {
     out << "      " << left;
@@ -271,6 +279,7 @@ std::string help_text() {
   row("--config FILE", "YAML file with the settings below (flags override it)");
   for (const auto& s : settings)
     row(std::string("--") + s.flag + " " + s.value_name, s.help);
+  row("--print-join-token", "print the token node agents join with, then exit");
   row("-h, --help", "print this help");
   out << "\nYAML keys:";
   for (const auto& s : settings)

@@ -39,9 +39,10 @@ struct server_config {
 };
 
 struct parse_outcome {
-  enum class action { run, help, fail };
+  enum class action { run, help, fail, print_join_token };
   action what = action::run;
-  server_config config;  // resolved (derived defaults filled in) when what == run
+  server_config config;  // resolved (derived defaults filled in) when what == run or
+                         // print_join_token (--print-join-token: print the join token, exit)
   std::string error;     // when what == fail
 };
 
