@@ -13,6 +13,8 @@
 #include "actors/api/status_errors.hpp"
 #include "actors/api/table.hpp"
 #include "actors/http/stream.hpp"
+#include "actors/protocol/node_join.hpp"
+#include "proto/core_v1.pb.h"
 
 namespace troupe::apiserver {
 
@@ -62,7 +64,23 @@ api_router::~api_router() {
   stopping_->store(true);
 }
 
+void api_router::handle_node_join(http::request req, http::responder res) {
+  if (req.method != "POST") {
+    res.send(json_response(api_response(api::method_not_allowed())));
+    return;
+  }
+  // Signing and the credential file block: on the pool.
+  pool_.post([this, req = std::move(req), res]() {
+    res.send(json_response(apiserver::handle_node_join(node_join_, header(req, "Authorization"),
+                                                       req.body, req.remote_address)));
+  });
+}
+
 void api_router::handle(http::request req, http::responder res) {
+  if (node_join_.issue && req.path == protocol::node_join_path) {
+    handle_node_join(std::move(req), std::move(res));
+    return;
+  }
   auto target = api::parse_request_path(req.path);
   const auto accept = header(req, "Accept");
   switch (target.type) {
@@ -142,6 +160,26 @@ void api_router::handle_resource(http::request req, http::responder res) {
   const auto watch_param = param(req, "watch");
   const bool watch = target.legacy_watch || watch_param == "true" || watch_param == "1";
   auto verb = api::request_verb(req.method, target, watch);
+  if (pod_logs_ && verb && *verb == api::verb::get && target.subresource == "log" &&
+      target.kind && target.kind->kind == "Pod") {
+    resource_target pod_target{target.kind, target.ns, target.name, ""};
+    pool_.post([this, req = std::move(req), res, pod_target]() {
+      auto obj = service_.get_object(pod_target);
+      if (auto* failure = std::get_if<api_response>(&obj)) {
+        res.send(json_response(*failure));
+        return;
+      }
+      const auto& pod = static_cast<const core::v1::Pod&>(*std::get<0>(obj));
+      pod_log_options o;
+      o.source = pod_logs_;
+      o.stopping = stopping_;
+      if (!serve_pod_log(o, pod, req, res)) {
+        resource_target t{pod_target.kind, pod_target.ns, pod_target.name, "log"};
+        res.send(json_response(service_.get(t)));
+      }
+    });
+    return;
+  }
   if (!verb || !api::verb_allowed(target, *verb)) {
     res.send(json_response(api_response(verb ? api::method_not_supported(*target.kind, api::to_string(*verb))
                                              : api::method_not_allowed())));

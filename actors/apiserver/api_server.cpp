@@ -10,6 +10,7 @@
 #include "actors/http/server.hpp"
 #include "actors/http/tls.hpp"
 #include "actors/metrics/metrics_hub.hpp"
+#include "actors/protocol/node_join.hpp"
 #include "store/object_store.hpp"
 
 namespace troupe::apiserver {
@@ -66,8 +67,16 @@ std::string api_server::start() {
       return tls.error;
     so.tls = tls.context;
   }
-  if (!s.options.token.empty())
-    so.authenticate = http::bearer_auth({s.options.token}).as_authenticator();
+  if (s.options.node_join.issue)
+    s.router->set_node_join(s.options.node_join);
+  if (s.options.pod_logs)
+    s.router->set_pod_logs(s.options.pod_logs);
+  if (!s.options.token.empty()) {
+    auto exempt = http::bearer_auth::default_exempt_paths();
+    if (s.options.node_join.issue)
+      exempt.push_back(protocol::node_join_path);
+    so.authenticate = http::bearer_auth({s.options.token}, exempt).as_authenticator();
+  }
   if (auto hub = s.options.metrics) {
     so.observe = [api = hub->api](const http::request_record& r) { api->observe(r); };
     std::weak_ptr<metrics::metrics_hub> weak = hub;

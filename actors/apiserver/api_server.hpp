@@ -8,6 +8,9 @@
 #include <memory>
 #include <string>
 
+#include "actors/apiserver/node_join_endpoint.hpp"
+#include "actors/apiserver/pod_log_proxy.hpp"
+
 namespace troupe::metrics {
 struct metrics_hub;
 }
@@ -29,6 +32,11 @@ struct api_server_options {
   unsigned io_threads = 2;
   // Request metrics, open watches and connections, and GET /metrics (behind the token); may be null.
   std::shared_ptr<metrics::metrics_hub> metrics;
+  // POST /troupe/v1/join (node_join_endpoint.hpp): served when `node_join.issue` is set; the
+  // path is then exempt from the admin token (it checks the join token itself).
+  node_join_options node_join;
+  // pods/log from the pod's node (pod_log_proxy.hpp); empty: the answers without nodes.
+  pod_log_source pod_logs;
 };
 
 class api_server {

@@ -1,5 +1,6 @@
 // troupe-server: parse configuration, initialise the cluster's data dir on first start, run the
 // root supervisor until SIGINT/SIGTERM (exit 0) or until it gives up (exit 1).
+#include "actors/protocol/node_protocol.hpp"
 #include "actors/protocol/server_protocol.hpp"
 #include "actors/server/cluster_init.hpp"
 #include "actors/server/root_children.hpp"
@@ -7,6 +8,7 @@
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
 
 #include <atomic>
 #include <csignal>
@@ -31,6 +33,17 @@ int run(const server::server_context& context) {
 
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
+  // Node agents connect with mutual TLS (caf-0.17.md §3: any openssl option set turns
+  // authentication on; peers must present a certificate chaining to the cluster CA).
+  cfg.load<caf::openssl::manager>();
+  cfg.openssl_certificate = context.paths.server_cert;
+  cfg.openssl_key = context.paths.server_key;
+  cfg.openssl_cafile = context.paths.ca_cert;
+  protocol::announce_node_protocol(cfg);
+  // Without heartbeats a hung node is never noticed (pitfall 4): beat every second, and a
+  // connection silent for 5 s is down (the node's session ends).
+  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds(1)});
+  cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(5)});
   cfg.add_error_category(protocol::error_category, protocol::render_error);
   cfg.add_error_category(protocol::store_error_category, protocol::render_store_error);
   caf::actor_system sys{cfg};
@@ -110,5 +123,7 @@ int main(int argc, char** argv) {
               << " (troupe-server --print-join-token prints it)\n";
   std::cout << "troupe-server: admin kubeconfig (kubectl, troupe): " << init.paths.kubeconfig
             << std::endl;
-  return run({config, init.paths, init.server_url, init.token});
+  server::server_context context{config, init.paths, init.server_url, init.token};
+  context.join_token = init.join_token;
+  return run(context);
 }

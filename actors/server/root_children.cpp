@@ -7,6 +7,9 @@
 #include "actors/controllers/namespace_controller_actor.hpp"
 #include "actors/store/store_actor.hpp"
 #include "actors/metrics/metrics_actor.hpp"
+#include "actors/nodes/node_registry_actor.hpp"
+#include "actors/server/node_join_issuer.hpp"
+#include "actors/server/node_log_source.hpp"
 
 namespace troupe::server {
 
@@ -58,11 +61,27 @@ std::vector<actor_child_spec> root_children(const server_context& context) {
   api.key_file = context.paths.server_key;
   api.token = context.token;
   api.metrics = context.metrics;
+  api.node_join.join_token = context.join_token;
+  api.node_join.issue = make_node_join_issuer(context.paths, node_registry_address(context.config));
   children.push_back({"api_server", restart_type::permanent, [api, slot](caf::actor_system& sys) {
-                        return apiserver::spawn_api_server_actor(sys, api, slot->get());
+                        auto with_logs = api;
+                        with_logs.pod_logs = make_node_log_source(sys);
+                        return apiserver::spawn_api_server_actor(sys, with_logs, slot->get());
+                      }});
+  // The node registry publishes itself with caf::openssl on the API host and the node port
+  // (nodes dial what the join answered: node_registry_address).
+  nodes::node_registry_options nodes;
+  nodes.nodes_dir = context.paths.nodes_dir;
+  nodes.host = context.config.api_address.host == "*" ? std::string("0.0.0.0")
+                                                      : context.config.api_address.host;
+  nodes.port = context.config.node_port;
+  children.push_back({"node_registry", restart_type::permanent, [nodes, slot](caf::actor_system& sys) {
+                        auto o = nodes;
+                        o.store = slot->get();
+                        return caf::actor_cast<caf::actor>(nodes::spawn_node_registry(sys, o));
                       }});
   // Start order matters; children stop in reverse. The rows to come, in order:
-  //   "scheduler", "node_registry" (CAF middleman on context.config.node_port)
+  //   "scheduler" (before node_registry)
   //   "controllers" (below), then "metrics" (context.config.metrics_address)
   std::vector<actor_child_spec> controllers;
   controllers.push_back({"namespaces", restart_type::permanent, [slot](caf::actor_system& sys) {

@@ -18,6 +18,7 @@ struct server_context {
   cluster_paths paths;
   std::string server_url;
   std::string token;  // the admin bearer token; never log it
+  std::string join_token;  // the node join token; never log it
   std::shared_ptr<metrics::metrics_hub> metrics = std::make_shared<metrics::metrics_hub>();
 };
 
