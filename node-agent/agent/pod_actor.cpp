@@ -167,10 +167,15 @@ void pod_actor_state::apply_next() {
   apply(actions[next_action]);
 }
 
-void pod_actor_state::end_round(bool) {
+void pod_actor_state::end_round(bool ok) {
   busy = false;
   actions.clear();
-  if (busy_rounds > 5) {  // something keeps failing the same way: no hot loop
+  if (!ok || busy_rounds > 5) {
+    // A failed action: show what it recorded (ErrImagePull, CreateContainerError) and plan again
+    // after status_poll, as the kubelet's pod worker requeues after an error; many busy rounds
+    // in a row: no hot loop.
+    if (!ok)
+      report();
     pod::sync_plan later;
     later.next_sync = now() + ctx.settings.status_poll;
     rest(later);

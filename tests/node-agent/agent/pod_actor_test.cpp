@@ -1,0 +1,353 @@
+// The pod actor on a fake runtime (CONVENTIONS 20): a real actor system, the fake's clock driven by
+// real time (fake_runtime_ticker) and given to the actor as its clock, short settings, a parent
+// actor that collects the pod_reports. The test thread waits for a report that shows the
+// behaviour, then asserts (Catch2 is not thread-safe: assertions only here).
+#include <catch2/catch.hpp>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+
+#include "config/json_codec.hpp"
+#include "node-agent/agent/pod_actor.hpp"
+#include "node-agent/probe/prober.hpp"
+#include "node-agent/runtime/fake_runtime.hpp"
+#include "node-agent/runtime/fake_runtime_ticker.hpp"
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+namespace na = troupe::node_agent;
+namespace rt = troupe::node_agent::runtime;
+namespace v1 = troupe::core::v1;
+
+namespace {
+
+struct report_log {
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::vector<na::pod_report> reports;
+};
+
+caf::behavior collector(caf::event_based_actor*, std::shared_ptr<report_log> log) {
+  return {[log](na::pod_report& r) {
+    std::lock_guard<std::mutex> lock(log->mutex);
+    log->reports.push_back(std::move(r));
+    log->cv.notify_all();
+  }};
+}
+
+na::pod_ptr make_pod(const json& spec, const std::string& name = "p") {
+  json obj = {{"metadata", {{"name", name}, {"namespace", "default"}, {"uid", "uid-" + name}}},
+              {"spec", spec}};
+  auto p = std::make_shared<v1::Pod>();
+  auto rep = troupe::config::json_to_message(obj, *p, troupe::config::decode_mode::strict);
+  INFO(troupe::config::to_string(rep.errors));
+  REQUIRE(rep.ok());
+  return p;
+}
+
+/// A container that exits with `code` after `after`.
+rt::fake_container_behavior exits(std::chrono::milliseconds after, int32_t code) {
+  rt::fake_container_behavior b;
+  b.exit_after = after;
+  b.exit_code = code;
+  return b;
+}
+
+json container(const std::string& name, const json& extra = json::object()) {
+  json c = {{"name", name}, {"image", "busybox:1.30"}, {"command", {"sleep", "3600"}}};
+  c.merge_patch(extra);
+  return c;
+}
+
+const v1::ContainerStatus* find_status(const v1::PodStatus& s, const std::string& name) {
+  for (const auto& c : s.initcontainerstatuses())
+    if (c.name() == name)
+      return &c;
+  for (const auto& c : s.containerstatuses())
+    if (c.name() == name)
+      return &c;
+  return nullptr;
+}
+
+std::string condition(const v1::PodStatus& s, const std::string& type) {
+  for (const auto& c : s.conditions())
+    if (c.type() == type)
+      return c.status();
+  return "";
+}
+
+class fixture {
+public:
+  fixture() : fake_(std::make_shared<rt::fake_runtime>()), ticker_(*fake_, 2ms), sys_(cfg_) {
+    fake_->add_local_image("busybox:1.30");
+    log_ = std::make_shared<report_log>();
+    parent_ = sys_.spawn(collector, log_);
+  }
+
+  ~fixture() {
+    for (auto& a : pods_)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(parent_, caf::exit_reason::user_shutdown);
+    sys_.await_all_actors_done();
+  }
+
+  na::pod_actor_context context() {
+    na::pod_actor_context ctx;
+    ctx.runtime = fake_;
+    ctx.node_name = "node1";
+    ctx.host_ip = "192.168.1.10";
+    auto& s = ctx.settings;
+    s.backoff_initial = 200ms;
+    s.backoff_max = 800ms;
+    s.backoff_reset = 60s;
+    s.resync = 300ms;
+    s.status_poll = 20ms;
+    s.runtime_timeout = 5s;
+    s.image_pull_timeout = 5s;
+    if (!prober_)
+      prober_ = std::make_shared<na::probe::prober>(fake_, 1);
+    ctx.prober = prober_;
+    std::weak_ptr<rt::fake_runtime> weak = fake_;
+    ctx.clock = [weak] {
+      auto f = weak.lock();
+      return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::nanoseconds(f ? f->now_ns() : 0)));
+    };
+    return ctx;
+  }
+
+  na::pod_actor_type spawn(na::pod_ptr pod) {
+    auto a = na::spawn_pod_actor(sys_, context(), std::move(pod), parent_);
+    pods_.push_back(a);
+    return a;
+  }
+
+  /// Waits until some report satisfies `pred`; returns that report's status (or the report).
+  bool wait_for(const std::function<bool(const na::pod_report&)>& pred,
+                std::chrono::milliseconds limit = 5s) {
+    std::unique_lock<std::mutex> lock(log_->mutex);
+    return log_->cv.wait_for(lock, limit, [&] {
+      return std::any_of(log_->reports.begin(), log_->reports.end(), pred);
+    });
+  }
+
+  bool wait_status(const std::function<bool(const v1::PodStatus&)>& pred,
+                   std::chrono::milliseconds limit = 5s) {
+    return wait_for([&](const na::pod_report& r) { return r.status && pred(r.status->status()); },
+                    limit);
+  }
+
+  bool wait_event(const std::string& reason, const std::string& message_part,
+                  std::chrono::milliseconds limit = 5s) {
+    return wait_for(
+      [&](const na::pod_report& r) {
+        for (const auto& e : r.events)
+          if (e.reason() == reason && e.message().find(message_part) != std::string::npos)
+            return true;
+        return false;
+      },
+      limit);
+  }
+
+  v1::PodStatus latest() {
+    std::lock_guard<std::mutex> lock(log_->mutex);
+    for (auto it = log_->reports.rbegin(); it != log_->reports.rend(); ++it)
+      if (it->status)
+        return it->status->status();
+    return {};
+  }
+
+  std::vector<v1::Event> events() {
+    std::lock_guard<std::mutex> lock(log_->mutex);
+    std::vector<v1::Event> out;
+    for (const auto& r : log_->reports)
+      out.insert(out.end(), r.events.begin(), r.events.end());
+    return out;
+  }
+
+  /// Index of the first call starting with `prefix` in the fake's call log, or -1.
+  long call_index(const std::string& prefix) {
+    auto calls = fake_->calls();
+    for (size_t i = 0; i < calls.size(); ++i)
+      if (calls[i].rfind(prefix, 0) == 0)
+        return static_cast<long>(i);
+    return -1;
+  }
+
+  long count_calls(const std::string& prefix) {
+    auto calls = fake_->calls();
+    return std::count_if(calls.begin(), calls.end(),
+                         [&](const std::string& c) { return c.rfind(prefix, 0) == 0; });
+  }
+
+  rt::fake_runtime& fake() { return *fake_; }
+  caf::actor_system& sys() { return sys_; }
+
+private:
+  std::shared_ptr<rt::fake_runtime> fake_;
+  rt::fake_runtime_ticker ticker_;
+  std::shared_ptr<na::probe::prober> prober_;
+  std::shared_ptr<report_log> log_;
+  caf::actor_system_config cfg_;
+  caf::actor_system sys_;
+  caf::actor parent_;
+  std::vector<na::pod_actor_type> pods_;
+};
+
+} // namespace
+
+TEST_CASE("pod actor: init containers run in order and the app waits", "[podactor]") {
+  fixture f;
+  f.fake().set_behavior("init1", exits(60ms, 0));
+  f.fake().set_behavior("init2", exits(60ms, 0));
+  f.spawn(make_pod({{"initContainers", {container("init1"), container("init2")}},
+                    {"containers", {container("app")}}}));
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) {
+    return s.phase() == "Running" && condition(s, "Initialized") == "True";
+  }));
+  // While init1 ran, the app waited with PodInitializing.
+  CHECK(f.wait_status([](const v1::PodStatus& s) {
+    const auto* i1 = find_status(s, "init1");
+    const auto* app = find_status(s, "app");
+    return i1 && i1->state().has_running() && app &&
+           app->state().waiting().reason() == "PodInitializing";
+  }));
+  long i1 = f.call_index("StartContainer p/init1#0");
+  long c2 = f.call_index("CreateContainer p/init2#0");
+  long i2 = f.call_index("StartContainer p/init2#0");
+  long app = f.call_index("CreateContainer p/app#0");
+  CHECK(i1 >= 0);
+  CHECK(i1 < c2);
+  CHECK(c2 < i2);
+  CHECK(i2 < app);
+  auto s = f.latest();
+  CHECK(find_status(s, "init2")->state().terminated().reason() == "Completed");
+  CHECK(s.podip() == "10.88.0.2");
+  CHECK(s.hostip() == "192.168.1.10");
+  CHECK(s.has_starttime());
+  CHECK(f.wait_event("Started", "Started container app"));
+  CHECK(f.wait_event("Created", "Created container: init1"));
+  CHECK(f.wait_event("Pulled", "Container image \"busybox:1.30\" already present on machine"));
+}
+
+TEST_CASE("pod actor: a failing init container under OnFailure restarts with backoff",
+          "[podactor]") {
+  fixture f;
+  f.fake().set_behavior("init", exits(30ms, 1));
+  f.spawn(make_pod({{"restartPolicy", "OnFailure"},
+                    {"initContainers", {container("init")}},
+                    {"containers", {container("app")}}}));
+  CHECK(f.wait_status([](const v1::PodStatus& s) {
+    const auto* i = find_status(s, "init");
+    return i && i->state().terminated().reason() == "Error";  // Init:Error
+  }));
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) {
+    const auto* i = find_status(s, "init");
+    return i && i->state().waiting().reason() == "CrashLoopBackOff" &&  // Init:CrashLoopBackOff
+           i->restartcount() >= 1 && i->laststate().terminated().exitcode() == 1;
+  }));
+  auto s = f.latest();
+  CHECK(s.phase() == "Pending");
+  CHECK(f.count_calls("CreateContainer p/app") == 0);
+  CHECK(f.wait_event("BackOff", "Back-off restarting failed container init in pod p_default(uid-p)"));
+}
+
+TEST_CASE("pod actor: a failing init container under Never fails the pod", "[podactor]") {
+  fixture f;
+  f.fake().set_behavior("init", exits(30ms, 2));
+  f.spawn(make_pod({{"restartPolicy", "Never"},
+                    {"initContainers", {container("init")}},
+                    {"containers", {container("app")}}}));
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) { return s.phase() == "Failed"; }));
+  std::this_thread::sleep_for(200ms);
+  CHECK(f.count_calls("StartContainer p/init") == 1);
+  CHECK(f.count_calls("CreateContainer p/app") == 0);
+}
+
+TEST_CASE("pod actor: an app container under Always restarts with growing backoff",
+          "[podactor]") {
+  fixture f;
+  f.fake().set_behavior("app", exits(20ms, 0));
+  f.spawn(make_pod({{"containers", {container("app")}}}));
+  REQUIRE(f.wait_status(
+    [](const v1::PodStatus& s) {
+      const auto* a = find_status(s, "app");
+      return a && a->restartcount() >= 3;
+    },
+    10s));
+  CHECK(f.wait_status([](const v1::PodStatus& s) {
+    const auto* a = find_status(s, "app");
+    return a && a->state().waiting().reason() == "CrashLoopBackOff" &&
+           a->laststate().terminated().reason() == "Completed";
+  }));
+  // 200 ms, 400 ms, 800 ms: the fourth start comes no sooner than 1.4 s after the first exit.
+  CHECK(f.latest().phase() == "Running");
+  CHECK(f.wait_event("BackOff", "Back-off restarting failed container app"));
+}
+
+TEST_CASE("pod actor: OnFailure restarts only non-zero exits", "[podactor]") {
+  fixture f;
+  f.fake().set_behavior("good", exits(20ms, 0));
+  f.fake().set_behavior("bad", exits(20ms, 3));
+  f.spawn(make_pod({{"restartPolicy", "OnFailure"},
+                    {"containers", {container("good"), container("bad")}}}));
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) {
+    const auto* b = find_status(s, "bad");
+    return b && b->restartcount() >= 2;
+  }));
+  auto s = f.latest();
+  CHECK(find_status(s, "good")->restartcount() == 0);
+  CHECK(find_status(s, "good")->state().terminated().reason() == "Completed");
+  CHECK(f.count_calls("StartContainer p/good") == 1);
+}
+
+TEST_CASE("pod actor: restartPolicy Never leaves the pod Failed or Succeeded", "[podactor]") {
+  fixture f;
+  f.fake().set_behavior("fails", exits(20ms, 1));
+  f.fake().set_behavior("works", exits(20ms, 0));
+  f.spawn(make_pod({{"restartPolicy", "Never"}, {"containers", {container("fails")}}}, "p1"));
+  f.spawn(make_pod({{"restartPolicy", "Never"}, {"containers", {container("works")}}}, "p2"));
+  REQUIRE(f.wait_for([](const na::pod_report& r) {
+    return r.uid == "uid-p1" && r.status && r.status->status().phase() == "Failed";
+  }));
+  REQUIRE(f.wait_for([](const na::pod_report& r) {
+    return r.uid == "uid-p2" && r.status && r.status->status().phase() == "Succeeded";
+  }));
+  std::this_thread::sleep_for(200ms);
+  CHECK(f.count_calls("StartContainer p1/fails") == 1);
+  CHECK(f.count_calls("StartContainer p2/works") == 1);
+}
+
+TEST_CASE("pod actor: an unknown image shows ErrImagePull, then ImagePullBackOff",
+          "[podactor]") {
+  fixture f;
+  f.spawn(make_pod({{"containers", {container("app", {{"image", "nope:1"}})}}}));
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) {
+    const auto* a = find_status(s, "app");
+    return a && a->state().waiting().reason() == "ErrImagePull";
+  }));
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) {
+    const auto* a = find_status(s, "app");
+    return a && a->state().waiting().reason() == "ImagePullBackOff" &&
+           a->state().waiting().message() == "Back-off pulling image \"nope:1\"";
+  }));
+  CHECK(f.latest().phase() == "Pending");
+  CHECK(f.wait_event("Pulling", "Pulling image \"nope:1\""));
+  CHECK(f.wait_event("Failed", "Failed to pull image \"nope:1\": rpc error: code = NotFound"));
+  CHECK(f.wait_event("Failed", "Error: ErrImagePull"));
+  CHECK(f.wait_event("Failed", "Error: ImagePullBackOff"));
+  CHECK(f.wait_event("BackOff", "Back-off pulling image \"nope:1\""));
+  // The image appears in the registry: the next pull after the backoff succeeds.
+  f.fake().add_registry_image("nope:1");
+  CHECK(f.wait_status([](const v1::PodStatus& s) { return s.phase() == "Running"; }));
+  CHECK(f.wait_event("Pulled", "Successfully pulled image \"nope:1\" in "));
+}
