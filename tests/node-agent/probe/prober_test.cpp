@@ -1,0 +1,588 @@
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/int_or_string.hpp"
+#include "node-agent/probe/prober.hpp"
+#include "node-agent/runtime/blocking_call.hpp"
+#include "node-agent/runtime/fake_runtime.hpp"
+#include "tests/node-agent/runtime/runtime_fixtures.hpp"
+
+namespace probe = troupe::node_agent::probe;
+namespace rt = troupe::node_agent::runtime;
+namespace v1 = troupe::core::v1;
+using namespace std::chrono_literals;
+using troupe::config::int_or_string_from_int;
+using troupe::config::int_or_string_from_string;
+using result = probe::probe_outcome::result;
+
+namespace {
+
+// A loopback HTTP server on a free port. `respond` gets the request head and returns the raw
+// answer; none = hold the connection open without answering until the server stops.
+class test_server {
+public:
+  using responder = std::function<std::optional<std::string>(const std::string& request)>;
+
+  explicit test_server(responder r) : respond_(std::move(r)) {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(listen_fd_, 64);
+    socklen_t len = sizeof a;
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    [[maybe_unused]] int rc = ::pipe2(stop_, O_CLOEXEC);
+    acceptor_ = std::thread([this] { accept_loop(); });
+  }
+  ~test_server() {
+    char b = 1;
+    [[maybe_unused]] auto n = ::write(stop_[1], &b, 1);
+    acceptor_.join();
+    for (auto& t : connections_)
+      t.join();
+    ::close(listen_fd_);
+    ::close(stop_[0]);
+    ::close(stop_[1]);
+  }
+  int port() const { return port_; }
+  std::vector<std::string> requests() const {
+    std::lock_guard<std::mutex> g(m_);
+    return requests_;
+  }
+  int connections() const { return accepted_; }
+  int max_concurrent() const { return max_open_; }
+
+private:
+  bool wait_readable(int fd) {
+    pollfd p[2] = {{fd, POLLIN, 0}, {stop_[0], POLLIN, 0}};
+    ::poll(p, 2, -1);
+    return !(p[1].revents & POLLIN);
+  }
+  void accept_loop() {
+    while (wait_readable(listen_fd_)) {
+      int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0)
+        continue;
+      ++accepted_;
+      connections_.emplace_back([this, fd] { serve(fd); });
+    }
+  }
+  void serve(int fd) {
+    std::string req;
+    char buf[4096];
+    while (req.find("\r\n\r\n") == std::string::npos && wait_readable(fd)) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0)
+        break;
+      req.append(buf, static_cast<size_t>(n));
+    }
+    if (!req.empty()) {
+      {
+        std::lock_guard<std::mutex> g(m_);
+        requests_.push_back(req);
+      }
+      // Requests being answered at once; the count drops before the answer is sent, so a client
+      // that waits for answers can never be seen over its limit.
+      int now = ++open_;
+      for (int m = max_open_; now > m && !max_open_.compare_exchange_weak(m, now);) {
+      }
+      auto answer = respond_(req);
+      --open_;
+      if (answer) {
+        ::send(fd, answer->data(), answer->size(), MSG_NOSIGNAL);
+      } else {
+        while (wait_readable(fd) && ::recv(fd, buf, sizeof buf, 0) > 0) {
+        }
+      }
+    }
+    ::close(fd);
+  }
+
+  responder respond_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  int stop_[2] = {-1, -1};
+  std::thread acceptor_;
+  std::vector<std::thread> connections_;  // only the acceptor thread adds, joined after it
+  mutable std::mutex m_;
+  std::vector<std::string> requests_;
+  std::atomic<int> accepted_{0}, open_{0}, max_open_{0};  // open_: requests being answered
+};
+
+std::string http_answer(int status, const std::string& body, const std::string& extra = "") {
+  return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n" + extra + "\r\n" + body;
+}
+
+// A port nothing listens on: bound, then closed.
+int closed_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// Collects outcomes from prober threads; the test thread waits and asserts.
+struct outcomes {
+  std::mutex m;
+  std::condition_variable cv;
+  std::map<int, std::vector<probe::probe_outcome>> got;
+
+  probe::probe_callback slot(int id) {
+    return [this, id](probe::probe_outcome o) {
+      std::lock_guard<std::mutex> g(m);
+      got[id].push_back(std::move(o));
+      cv.notify_all();
+    };
+  }
+  bool wait(std::size_t n, std::chrono::milliseconds limit = 10s) {
+    std::unique_lock<std::mutex> l(m);
+    return cv.wait_for(l, limit, [&] { return got.size() >= n; });
+  }
+  probe::probe_outcome one(int id = 0) {
+    REQUIRE(wait(static_cast<std::size_t>(id) + 1));
+    std::lock_guard<std::mutex> g(m);
+    REQUIRE(got.count(id) == 1);
+    REQUIRE(got[id].size() == 1);
+    return got[id][0];
+  }
+};
+
+v1::Probe http_probe(int port, const std::string& path, int timeout_s = 2) {
+  v1::Probe p;
+  auto* h = p.mutable_handler()->mutable_httpget();
+  h->set_path(path);
+  *h->mutable_port() = int_or_string_from_int(port);
+  h->set_host("127.0.0.1");
+  p.set_timeoutseconds(timeout_s);
+  return p;
+}
+
+v1::Probe tcp_probe(int port, int timeout_s = 2) {
+  v1::Probe p;
+  *p.mutable_handler()->mutable_tcpsocket()->mutable_port() = int_or_string_from_int(port);
+  p.set_timeoutseconds(timeout_s);
+  return p;
+}
+
+v1::Probe exec_probe(std::vector<std::string> cmd, int timeout_s = 0) {
+  v1::Probe p;
+  for (auto& c : cmd)
+    p.mutable_handler()->mutable_exec()->add_command(c);
+  if (timeout_s > 0)
+    p.set_timeoutseconds(timeout_s);
+  return p;
+}
+
+probe::probe_target target(const std::string& container_id = "") {
+  probe::probe_target t;
+  t.pod_ip = "127.0.0.1";
+  t.container_id = container_id;
+  t.container.set_name("main");
+  t.pod = "web_default(uid-web-1)";
+  return t;
+}
+
+// A fake runtime with a started container "app" to exec in.
+struct fake_pod {
+  std::shared_ptr<rt::fake_runtime> fake = std::make_shared<rt::fake_runtime>();
+  std::string app_id;
+  fake_pod() {
+    fake->add_local_image("busybox:1.30");
+    auto pod = troupe::testing::make_sandbox_config();
+    auto sb = rt::await_result<std::string>([&](auto cb) { fake->run_pod_sandbox(pod, 5s, cb); });
+    REQUIRE(sb.ok());
+    auto id = rt::await_result<std::string>([&](auto cb) {
+      fake->create_container(*sb, troupe::testing::make_container_config(pod), pod, 5s, cb);
+    });
+    REQUIRE(id.ok());
+    app_id = *id;
+    REQUIRE(rt::await_status([&](auto cb) { fake->start_container(app_id, 5s, cb); }).is_ok());
+    fake->set_exec_handler([](const rt::container_info&, const std::vector<std::string>& cmd)
+                               -> rt::result<rt::exec_result> {
+      if (cmd.at(0) == "/no/such")
+        return rt::status::unknown("OCI runtime exec failed: exec: \"/no/such\": not found");
+      if (cmd.at(0) == "cat")
+        return rt::exec_result{"", "cat: can't open '/tmp/healthy': No such file or directory\n", 1};
+      if (cmd.at(0) == "big")
+        return rt::exec_result{std::string(8000, 'o'), std::string(8000, 'e'), 2};
+      return rt::exec_result{"ok\n", "", 0};
+    });
+  }
+};
+
+} // namespace
+
+TEST_CASE("prober: exec probes through the runtime", "[probe]") {
+  fake_pod p;
+  probe::prober pr(p.fake);
+  outcomes out;
+  SECTION("exit 0 passes") {
+    pr.run_probe(exec_probe({"true"}), target(p.app_id), out.slot(0));
+    auto o = out.one();
+    CHECK(o.what == result::success);
+    CHECK(p.fake->calls().back().find("ExecSync") == 0);
+  }
+  SECTION("a non-zero exit fails with the command's output") {
+    pr.run_probe(exec_probe({"cat", "/tmp/healthy"}), target(p.app_id), out.slot(0));
+    auto o = out.one();
+    CHECK(o.what == result::failure);
+    CHECK(o.message == "cat: can't open '/tmp/healthy': No such file or directory\n");
+  }
+  SECTION("output is cut at 10 KiB, stdout first") {
+    pr.run_probe(exec_probe({"big"}), target(p.app_id), out.slot(0));
+    auto o = out.one();
+    CHECK(o.message.size() == 10240);
+    CHECK(o.message.substr(7999, 2) == "oe");
+  }
+  SECTION("a command that cannot start fails with the runtime's error") {
+    pr.run_probe(exec_probe({"/no/such"}), target(p.app_id), out.slot(0));
+    auto o = out.one();
+    CHECK(o.what == result::failure);
+    CHECK(o.message ==
+          "rpc error: code = Unknown desc = OCI runtime exec failed: exec: \"/no/such\": not found");
+  }
+  SECTION("a hung exec fails at timeoutSeconds with the kubelet's wording") {
+    p.fake->hang_exec("app");
+    pr.run_probe(exec_probe({"cat", "/tmp/healthy"}, 3), target(p.app_id), out.slot(0));
+    p.fake->advance(2999ms);
+    CHECK_FALSE(out.wait(1, 50ms));
+    p.fake->advance(1ms);
+    auto o = out.one();
+    CHECK(o.what == result::failure);
+    CHECK(o.message == "command \"cat /tmp/healthy\" timed out");
+  }
+  SECTION("timeoutSeconds defaults to 1") {
+    p.fake->hang_exec("app");
+    pr.run_probe(exec_probe({"true"}), target(p.app_id), out.slot(0));
+    p.fake->advance(1s);
+    CHECK(out.one().message == "command \"true\" timed out");
+  }
+}
+
+TEST_CASE("prober: tcpSocket probes on loopback", "[probe]") {
+  probe::prober pr(nullptr);
+  outcomes out;
+  SECTION("an open port passes, at the pod IP when no host is given") {
+    test_server srv([](const std::string&) { return std::string(); });
+    pr.run_probe(tcp_probe(srv.port()), target(), out.slot(0));
+    auto o = out.one();
+    CHECK(o.what == result::success);
+    CHECK(o.message.empty());
+  }
+  SECTION("a closed port fails as Go's dialer says it") {
+    int port = closed_port();
+    pr.run_probe(tcp_probe(port), target(), out.slot(0));
+    auto o = out.one();
+    CHECK(o.what == result::failure);
+    CHECK(o.message ==
+          "dial tcp 127.0.0.1:" + std::to_string(port) + ": connect: connection refused");
+  }
+  SECTION("a named port resolves against the container's ports") {
+    test_server srv([](const std::string&) { return std::string(); });
+    auto t = target();
+    auto* cp = t.container.add_ports();
+    cp->set_name("web");
+    cp->set_containerport(srv.port());
+    auto pr_ = tcp_probe(0);
+    *pr_.mutable_handler()->mutable_tcpsocket()->mutable_port() = int_or_string_from_string("web");
+    pr.run_probe(pr_, t, out.slot(0));
+    CHECK(out.one(0).what == result::success);
+    *pr_.mutable_handler()->mutable_tcpsocket()->mutable_port() = int_or_string_from_string("admin");
+    pr.run_probe(pr_, t, out.slot(1));
+    auto o = out.one(1);
+    CHECK(o.what == result::failure);
+    CHECK(o.message == "strconv.Atoi: parsing \"admin\": invalid syntax");
+  }
+  SECTION("a connect that never completes fails with i/o timeout") {
+    // A listener whose accept queue is full: Linux drops further SYNs, so connect hangs.
+    int lfd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(lfd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(lfd, 0);
+    socklen_t len = sizeof a;
+    ::getsockname(lfd, reinterpret_cast<sockaddr*>(&a), &len);
+    std::vector<int> fillers;
+    for (int i = 0; i < 4; ++i) {
+      int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+      ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+      fillers.push_back(fd);
+    }
+    std::this_thread::sleep_for(100ms);
+    auto started = std::chrono::steady_clock::now();
+    pr.run_probe(tcp_probe(ntohs(a.sin_port), 1), target(), out.slot(0));
+    auto o = out.one();
+    auto took = std::chrono::steady_clock::now() - started;
+    CHECK(o.what == result::failure);
+    CHECK(o.message == "dial tcp 127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + ": i/o timeout");
+    CHECK(took >= 900ms);
+    CHECK(took < 3s);
+    for (int fd : fillers)
+      ::close(fd);
+    ::close(lfd);
+  }
+}
+
+TEST_CASE("prober: httpGet probes against a loopback server", "[probe]") {
+  probe::prober pr(nullptr);
+  outcomes out;
+  SECTION("status codes, table") {
+    struct row {
+      int status;
+      result what;
+      std::string message;
+    };
+    const std::vector<row> rows = {
+        {200, result::success, "fine"},
+        {404, result::failure, "HTTP probe failed with statuscode: 404"},
+        {500, result::failure, "HTTP probe failed with statuscode: 500"},
+    };
+    int id = 0;
+    for (const auto& r : rows) {
+      INFO("status " << r.status);
+      test_server srv([&](const std::string&) { return http_answer(r.status, "fine"); });
+      pr.run_probe(http_probe(srv.port(), "/healthz"), target(), out.slot(id));
+      auto o = out.one(id++);
+      CHECK(o.what == r.what);
+      CHECK(o.message == r.message);
+    }
+  }
+  SECTION("the request: path, Host, User-Agent kube-probe/1.32, Accept, given headers") {
+    test_server srv([](const std::string&) { return http_answer(200, ""); });
+    auto p = http_probe(srv.port(), "/healthz?full=1");
+    auto* h = p.mutable_handler()->mutable_httpget()->add_httpheaders();
+    h->set_name("x-custom");
+    h->set_value("yes");
+    pr.run_probe(p, target(), out.slot(0));
+    CHECK(out.one().what == result::success);
+    auto reqs = srv.requests();
+    REQUIRE(reqs.size() == 1);
+    const auto& req = reqs[0];
+    CHECK(req.find("GET /healthz?full=1 HTTP/1.1\r\n") == 0);
+    CHECK(req.find("\r\nHost: 127.0.0.1:" + std::to_string(srv.port()) + "\r\n") != std::string::npos);
+    CHECK(req.find("\r\nUser-Agent: kube-probe/1.32\r\n") != std::string::npos);
+    CHECK(req.find("\r\nAccept: */*\r\n") != std::string::npos);
+    CHECK(req.find("\r\nX-Custom: yes\r\n") != std::string::npos);
+    CHECK(req.find("\r\nConnection: close\r\n") != std::string::npos);
+  }
+  SECTION("a redirect on the same host is followed; to another host it passes with a warning") {
+    test_server srv([](const std::string& req) {
+      if (req.find("GET /old ") == 0)
+        return http_answer(302, "", "Location: /new\r\n");
+      if (req.find("GET /away ") == 0)
+        return http_answer(302, "moved", "Location: http://example.invalid/x\r\n");
+      return http_answer(200, "new");
+    });
+    pr.run_probe(http_probe(srv.port(), "/old"), target(), out.slot(0));
+    auto o = out.one(0);
+    CHECK(o.what == result::success);
+    CHECK(srv.requests().size() == 2);
+    pr.run_probe(http_probe(srv.port(), "/away"), target(), out.slot(1));
+    o = out.one(1);
+    CHECK(o.what == result::warning);
+    CHECK(o.passed());
+    CHECK(o.message == "Probe terminated redirects, Response body: moved");
+  }
+  SECTION("a redirect loop stops after 10 requests") {
+    test_server srv([](const std::string&) { return http_answer(302, "", "Location: /loop\r\n"); });
+    pr.run_probe(http_probe(srv.port(), "/loop"), target(), out.slot(0));
+    auto o = out.one();
+    CHECK(o.what == result::failure);
+    CHECK(o.message == "Get \"http://127.0.0.1:" + std::to_string(srv.port()) +
+                           "/loop\": stopped after 10 redirects");
+    CHECK(srv.requests().size() == 10);
+  }
+  SECTION("a closed port: Go's client error") {
+    int port = closed_port();
+    pr.run_probe(http_probe(port, "/healthz"), target(), out.slot(0));
+    auto o = out.one();
+    CHECK(o.what == result::failure);
+    auto addr = "127.0.0.1:" + std::to_string(port);
+    CHECK(o.message == "Get \"http://" + addr + "/healthz\": dial tcp " + addr +
+                           ": connect: connection refused");
+  }
+  SECTION("a server that accepts but never answers: timeout wording, at timeoutSeconds") {
+    test_server srv([](const std::string&) { return std::nullopt; });
+    auto started = std::chrono::steady_clock::now();
+    pr.run_probe(http_probe(srv.port(), "/", 1), target(), out.slot(0));
+    auto o = out.one();
+    auto took = std::chrono::steady_clock::now() - started;
+    CHECK(o.what == result::failure);
+    CHECK(o.message == "Get \"http://127.0.0.1:" + std::to_string(srv.port()) +
+                           "/\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)");
+    CHECK(took >= 900ms);
+    CHECK(took < 3s);
+  }
+  SECTION("a named port") {
+    test_server srv([](const std::string&) { return http_answer(200, ""); });
+    auto t = target();
+    auto* cp = t.container.add_ports();
+    cp->set_name("http");
+    cp->set_containerport(srv.port());
+    auto p = http_probe(0, "/");
+    *p.mutable_handler()->mutable_httpget()->mutable_port() = int_or_string_from_string("http");
+    p.mutable_handler()->mutable_httpget()->clear_host();  // the pod IP
+    pr.run_probe(p, t, out.slot(0));
+    CHECK(out.one().what == result::success);
+  }
+}
+
+TEST_CASE("prober: never more than `threads` probes at once", "[probe]") {
+  test_server srv([](const std::string&) {
+    std::this_thread::sleep_for(200ms);
+    return http_answer(200, "");
+  });
+  outcomes out;
+  auto started = std::chrono::steady_clock::now();
+  {
+    probe::prober pr(nullptr, 2);
+    for (int i = 0; i < 6; ++i)
+      pr.run_probe(http_probe(srv.port(), "/", 5), target(), out.slot(i));
+    REQUIRE(out.wait(6));
+  }
+  auto took = std::chrono::steady_clock::now() - started;
+  for (int i = 0; i < 6; ++i)
+    CHECK(out.got[i].size() == 1);
+  CHECK(srv.max_concurrent() == 2);
+  CHECK(took >= 550ms);  // three rounds of two
+}
+
+TEST_CASE("prober: destruction answers calls in flight once, with a failure", "[probe]") {
+  fake_pod p;
+  p.fake->hang_exec("app");
+  test_server silent([](const std::string&) { return std::nullopt; });
+  outcomes out;
+  auto started = std::chrono::steady_clock::now();
+  {
+    probe::prober pr(p.fake, 2);
+    for (int i = 0; i < 3; ++i)  // two on the threads, one queued
+      pr.run_probe(http_probe(silent.port(), "/", 30), target(), out.slot(i));
+    pr.run_probe(exec_probe({"sleep", "100"}, 30), target(p.app_id), out.slot(3));
+    v1::LifecycleHandler sleep;
+    sleep.mutable_sleep()->set_seconds(30);
+    pr.run_hook(sleep, target(), 60s, out.slot(4));
+    std::this_thread::sleep_for(200ms);
+    CHECK_FALSE(out.wait(1, 1ms));
+  }
+  auto took = std::chrono::steady_clock::now() - started;
+  CHECK(took < 3s);
+  REQUIRE(out.got.size() == 5);
+  for (auto& [id, v] : out.got) {
+    INFO("call " << id);
+    REQUIRE(v.size() == 1);
+    CHECK(v[0].what == result::failure);
+    CHECK(v[0].message == "probe cancelled: the prober is stopping");
+  }
+  p.fake->advance(60s);  // the runtime's late answer to the exec is dropped
+  CHECK(out.got[3].size() == 1);
+}
+
+TEST_CASE("prober: lifecycle hooks", "[probe]") {
+  fake_pod p;
+  probe::prober pr(p.fake);
+  outcomes out;
+  SECTION("exec hook: success, and the kubelet's FailedPostStartHook text") {
+    v1::LifecycleHandler ok;
+    ok.mutable_exec()->add_command("true");
+    pr.run_hook(ok, target(p.app_id), 5s, out.slot(0));
+    CHECK(out.one(0).what == result::success);
+    v1::LifecycleHandler bad;
+    bad.mutable_exec()->add_command("cat");
+    bad.mutable_exec()->add_command("/tmp/healthy");
+    pr.run_hook(bad, target(p.app_id), 5s, out.slot(1));
+    auto o = out.one(1);
+    CHECK(o.what == result::failure);
+    CHECK(o.message ==
+          "Exec lifecycle hook ([cat /tmp/healthy]) for Container \"main\" in Pod "
+          "\"web_default(uid-web-1)\" failed - error: command 'cat /tmp/healthy' exited with 1: "
+          "cat: can't open '/tmp/healthy': No such file or directory\n, message: \"cat: can't open "
+          "'/tmp/healthy': No such file or directory\\n\"");
+  }
+  SECTION("exec hook past its limit fails") {
+    p.fake->hang_exec("app");
+    v1::LifecycleHandler h;
+    h.mutable_exec()->add_command("sleep");
+    pr.run_hook(h, target(p.app_id), 2s, out.slot(0));
+    p.fake->advance(2s);
+    auto o = out.one();
+    CHECK(o.what == result::failure);
+    CHECK(o.message.find("Exec lifecycle hook ([sleep]) for Container \"main\"") == 0);
+    CHECK(o.message.find("DeadlineExceeded") != std::string::npos);
+  }
+  SECTION("httpGet hook: any status passes, User-Agent kube-lifecycle/1.32") {
+    test_server srv([](const std::string&) { return http_answer(500, "oops"); });
+    v1::LifecycleHandler h;
+    h.mutable_httpget()->set_path("/hook");
+    *h.mutable_httpget()->mutable_port() = int_or_string_from_int(srv.port());
+    pr.run_hook(h, target(), 5s, out.slot(0));
+    CHECK(out.one().what == result::success);
+    REQUIRE(srv.requests().size() == 1);
+    CHECK(srv.requests()[0].find("\r\nUser-Agent: kube-lifecycle/1.32\r\n") != std::string::npos);
+  }
+  SECTION("httpGet hook to a closed port fails with the kubelet's text") {
+    int port = closed_port();
+    v1::LifecycleHandler h;
+    h.mutable_httpget()->set_path("/hook");
+    *h.mutable_httpget()->mutable_port() = int_or_string_from_int(port);
+    pr.run_hook(h, target(), 5s, out.slot(0));
+    auto o = out.one();
+    auto addr = "127.0.0.1:" + std::to_string(port);
+    CHECK(o.what == result::failure);
+    CHECK(o.message == "HTTP lifecycle hook (/hook) for Container \"main\" in Pod "
+                       "\"web_default(uid-web-1)\" failed - error: Get \"http://" + addr +
+                           "/hook\": dial tcp " + addr + ": connect: connection refused");
+  }
+  SECTION("tcpSocket hook is rejected without connecting") {
+    test_server srv([](const std::string&) { return http_answer(200, ""); });
+    v1::LifecycleHandler h;
+    *h.mutable_tcpsocket()->mutable_port() = int_or_string_from_int(8080);
+    pr.run_hook(h, target(), 5s, out.slot(0));
+    auto o = out.one();
+    CHECK(o.what == result::failure);
+    CHECK(o.message ==
+          "Cannot run handler: invalid handler: &LifecycleHandler{Exec:nil,HTTPGet:nil,"
+          "TCPSocket:&TCPSocketAction{Port:{0 8080 },Host:,},Sleep:nil,}");
+    CHECK(srv.connections() == 0);
+  }
+  SECTION("sleep hook: done within the limit passes; cut by the limit fails") {
+    v1::LifecycleHandler h;
+    h.mutable_sleep()->set_seconds(1);
+    auto started = std::chrono::steady_clock::now();
+    pr.run_hook(h, target(), 5s, out.slot(0));
+    CHECK(out.one(0).what == result::success);
+    CHECK(std::chrono::steady_clock::now() - started >= 950ms);
+    pr.run_hook(h, target(), 200ms, out.slot(1));
+    auto o = out.one(1);
+    CHECK(o.what == result::failure);
+    CHECK(o.message == "Sleep lifecycle hook (1) for Container \"main\" in Pod "
+                       "\"web_default(uid-web-1)\" failed - error: container terminated before "
+                       "sleep hook finished");
+  }
+}
