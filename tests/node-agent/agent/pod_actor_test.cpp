@@ -33,12 +33,15 @@ struct report_log {
   std::mutex mutex;
   std::condition_variable cv;
   std::vector<na::pod_report> reports;
+  std::vector<int64_t> received_ns;  // the fake's clock when each report arrived
 };
 
-caf::behavior collector(caf::event_based_actor*, std::shared_ptr<report_log> log) {
-  return {[log](na::pod_report& r) {
+caf::behavior collector(caf::event_based_actor*, std::shared_ptr<report_log> log,
+                        std::shared_ptr<rt::fake_runtime> fake) {
+  return {[log, fake](na::pod_report& r) {
     std::lock_guard<std::mutex> lock(log->mutex);
     log->reports.push_back(std::move(r));
+    log->received_ns.push_back(fake->now_ns());
     log->cv.notify_all();
   }};
 }
@@ -89,7 +92,7 @@ public:
   fixture() : fake_(std::make_shared<rt::fake_runtime>()), ticker_(*fake_, 2ms), sys_(cfg_) {
     fake_->add_local_image("busybox:1.30");
     log_ = std::make_shared<report_log>();
-    parent_ = sys_.spawn(collector, log_);
+    parent_ = sys_.spawn(collector, log_, fake_);
   }
 
   ~fixture() {
@@ -131,19 +134,36 @@ public:
     return a;
   }
 
-  /// Waits until some report satisfies `pred`; returns that report's status (or the report).
+  /// How many reports arrived so far: waits may look only at later ones.
+  size_t mark() {
+    std::lock_guard<std::mutex> lock(log_->mutex);
+    return log_->reports.size();
+  }
+
+  /// Waits until some report (from index `from` on) satisfies `pred`.
   bool wait_for(const std::function<bool(const na::pod_report&)>& pred,
-                std::chrono::milliseconds limit = 5s) {
+                std::chrono::milliseconds limit = 5s, size_t from = 0) {
     std::unique_lock<std::mutex> lock(log_->mutex);
     return log_->cv.wait_for(lock, limit, [&] {
-      return std::any_of(log_->reports.begin(), log_->reports.end(), pred);
+      return from <= log_->reports.size() &&
+             std::any_of(log_->reports.begin() + static_cast<long>(from), log_->reports.end(),
+                         pred);
     });
   }
 
   bool wait_status(const std::function<bool(const v1::PodStatus&)>& pred,
-                   std::chrono::milliseconds limit = 5s) {
+                   std::chrono::milliseconds limit = 5s, size_t from = 0) {
     return wait_for([&](const na::pod_report& r) { return r.status && pred(r.status->status()); },
-                    limit);
+                    limit, from);
+  }
+
+  /// The fake's time of the first report whose status satisfies `pred` (-1: none).
+  int64_t first_time(const std::function<bool(const v1::PodStatus&)>& pred) {
+    std::lock_guard<std::mutex> lock(log_->mutex);
+    for (size_t i = 0; i < log_->reports.size(); ++i)
+      if (log_->reports[i].status && pred(log_->reports[i].status->status()))
+        return log_->received_ns[i];
+    return -1;
   }
 
   bool wait_event(const std::string& reason, const std::string& message_part,
@@ -289,7 +309,20 @@ TEST_CASE("pod actor: an app container under Always restarts with growing backof
     return a && a->state().waiting().reason() == "CrashLoopBackOff" &&
            a->laststate().terminated().reason() == "Completed";
   }));
-  // 200 ms, 400 ms, 800 ms: the fourth start comes no sooner than 1.4 s after the first exit.
+  // The first exit restarts at once, then 200 ms, then 400 ms (each run lasts 20 ms).
+  auto restarts = [&](int n) {
+    return f.first_time([n](const v1::PodStatus& s) {
+      const auto* a = find_status(s, "app");
+      return a && a->restartcount() >= n && a->state().has_running();
+    });
+  };
+  int64_t r1 = restarts(1), r2 = restarts(2), r3 = restarts(3);
+  REQUIRE(r1 > 0);
+  REQUIRE(r2 > r1);
+  REQUIRE(r3 > r2);
+  CHECK(r2 - r1 >= 200'000'000);
+  CHECK(r3 - r2 >= 400'000'000);
+  CHECK(r3 - r2 > r2 - r1);
   CHECK(f.latest().phase() == "Running");
   CHECK(f.wait_event("BackOff", "Back-off restarting failed container app"));
 }
@@ -350,4 +383,180 @@ TEST_CASE("pod actor: an unknown image shows ErrImagePull, then ImagePullBackOff
   f.fake().add_registry_image("nope:1");
   CHECK(f.wait_status([](const v1::PodStatus& s) { return s.phase() == "Running"; }));
   CHECK(f.wait_event("Pulled", "Successfully pulled image \"nope:1\" in "));
+}
+
+namespace {
+
+/// An exec handler: commands whose text contains a key answer per `fail(key)`.
+rt::fake_runtime::exec_handler exec_answers(std::function<bool(const std::string&)> fails) {
+  return [fails](const rt::container_info&, const std::vector<std::string>& cmd)
+           -> rt::result<rt::exec_result> {
+    std::string text;
+    for (const auto& c : cmd)
+      text += (text.empty() ? "" : " ") + c;
+    if (fails(text))
+      return rt::exec_result{"", "cat: can't open '/tmp/healthy': No such file or directory\n", 1};
+    return rt::exec_result{"ok\n", "", 0};
+  };
+}
+
+json exec_probe(const std::string& file, int failure_threshold = 1) {
+  return {{"exec", {{"command", {"cat", file}}}},
+          {"periodSeconds", 1},
+          {"failureThreshold", failure_threshold}};
+}
+
+} // namespace
+
+TEST_CASE("pod actor: a failing exec liveness probe restarts the container", "[podactor]") {
+  fixture f;
+  f.fake().set_exec_handler(
+    exec_answers([](const std::string& cmd) { return cmd == "cat /tmp/healthy"; }));
+  f.spawn(make_pod(
+    {{"containers", {container("app", {{"livenessProbe", exec_probe("/tmp/healthy")}})}}}));
+  REQUIRE(f.wait_status(
+    [](const v1::PodStatus& s) {
+      const auto* a = find_status(s, "app");
+      return a && a->restartcount() >= 1;
+    },
+    8s));
+  CHECK(f.wait_event("Unhealthy", "Liveness probe failed: "));
+  CHECK(f.wait_event("Killing", "Container app failed liveness probe, will be restarted"));
+  CHECK(f.count_calls("ExecSync p/app [cat /tmp/healthy]") >= 1);
+  CHECK(f.count_calls("StopContainer p/app#0") == 1);
+  CHECK(f.call_index("StopContainer p/app#0") < f.call_index("StartContainer p/app#1"));
+}
+
+TEST_CASE("pod actor: a readiness probe toggles Ready", "[podactor]") {
+  fixture f;
+  auto ready = std::make_shared<std::atomic<bool>>(true);
+  f.fake().set_exec_handler(exec_answers([ready](const std::string& cmd) {
+    return cmd == "cat /tmp/ready" && !ready->load();
+  }));
+  f.spawn(make_pod(
+    {{"containers", {container("app", {{"readinessProbe", exec_probe("/tmp/ready")}})}}}));
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) {
+    const auto* a = find_status(s, "app");
+    return condition(s, "Ready") == "True" && condition(s, "ContainersReady") == "True" && a &&
+           a->ready();
+  }));
+  auto from = f.mark();
+  ready->store(false);
+  REQUIRE(f.wait_status(
+    [](const v1::PodStatus& s) {
+      return condition(s, "Ready") == "False" && s.phase() == "Running";
+    },
+    5s, from));
+  CHECK(f.wait_event("Unhealthy", "Readiness probe failed: "));
+  from = f.mark();
+  ready->store(true);
+  CHECK(f.wait_status([](const v1::PodStatus& s) { return condition(s, "Ready") == "True"; }, 5s,
+                      from));
+  CHECK(find_status(f.latest(), "app")->restartcount() == 0);
+}
+
+TEST_CASE("pod actor: a failing postStart hook kills the container", "[podactor]") {
+  fixture f;
+  f.fake().set_exec_handler(
+    exec_answers([](const std::string& cmd) { return cmd == "sh -c exit 1"; }));
+  f.spawn(make_pod({{"containers",
+                     {container("app", {{"lifecycle",
+                                         {{"postStart",
+                                           {{"exec", {{"command", {"sh", "-c", "exit 1"}}}}}}}}})}}}));
+  REQUIRE(f.wait_event("FailedPostStartHook", ""));
+  CHECK(f.wait_event("Killing", "FailedPostStartHook"));
+  CHECK(f.wait_status([](const v1::PodStatus& s) {
+    const auto* a = find_status(s, "app");
+    return a && a->restartcount() >= 1;
+  }));
+  CHECK(f.call_index("ExecSync p/app [sh -c exit 1]") < f.call_index("StopContainer p/app#0"));
+}
+
+namespace {
+
+na::pod_ptr deleted(const na::pod_ptr& p, int64_t grace) {
+  auto d = std::make_shared<v1::Pod>(*p);
+  d->mutable_metadata()->mutable_deletiontimestamp()->set_seconds(1700000000);
+  d->mutable_metadata()->set_deletiongraceperiodseconds(grace);
+  return d;
+}
+
+json with_pre_stop() {
+  return {{"lifecycle", {{"preStop", {{"exec", {{"command", {"sh", "-c", "nginx -s quit"}}}}}}}}};
+}
+
+} // namespace
+
+TEST_CASE("pod actor: deletion runs preStop, stops within the grace period and finishes",
+          "[podactor]") {
+  fixture f;
+  rt::fake_container_behavior stubborn;
+  stubborn.ignores_sigterm = true;  // the stop takes what is left of the grace period
+  f.fake().set_behavior("app", stubborn);
+  auto pod = make_pod({{"terminationGracePeriodSeconds", 1},
+                       {"containers", {container("app", with_pre_stop())}}});
+  auto actor = f.spawn(pod);
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) { return s.phase() == "Running"; }));
+  int64_t began = f.fake().now_ns();
+  caf::anon_send(actor, na::pod_atom::value, deleted(pod, 1));
+  REQUIRE(f.wait_for([](const na::pod_report& r) { return r.finished; }, 5s));
+  long pre_stop = f.call_index("ExecSync p/app [sh -c nginx -s quit]");
+  long stop = f.call_index("StopContainer p/app#0");
+  long stop_sandbox = f.call_index("StopPodSandbox");
+  long remove_sandbox = f.call_index("RemovePodSandbox");
+  CHECK(pre_stop >= 0);
+  CHECK(pre_stop < stop);
+  CHECK(stop < stop_sandbox);
+  CHECK(stop_sandbox < remove_sandbox);
+  // SIGTERM ignored: SIGKILL when the grace period (1 s, preStop included) ends, not later.
+  int64_t elapsed = f.fake().now_ns() - began;
+  CHECK(elapsed >= 900'000'000);
+  CHECK(elapsed < 2'000'000'000);
+  CHECK(f.wait_event("Killing", "Stopping container app"));
+}
+
+TEST_CASE("pod actor: kill_atom stops everything at once without hooks", "[podactor]") {
+  fixture f;
+  rt::fake_container_behavior stubborn;
+  stubborn.ignores_sigterm = true;
+  f.fake().set_behavior("app", stubborn);
+  auto actor = f.spawn(make_pod({{"containers", {container("app", with_pre_stop())}}}));
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) { return s.phase() == "Running"; }));
+  int64_t began = f.fake().now_ns();
+  caf::anon_send(actor, na::kill_atom::value);
+  REQUIRE(f.wait_for([](const na::pod_report& r) { return r.finished; }, 3s));
+  CHECK(f.fake().now_ns() - began < 500'000'000);  // grace 0, although the default is 30 s
+  CHECK(f.count_calls("ExecSync") == 0);
+  CHECK(f.call_index("StopContainer p/app#0") < f.call_index("RemovePodSandbox"));
+}
+
+TEST_CASE("pod actor: a second actor adopts the running pod without restarting it",
+          "[podactor]") {
+  fixture f;
+  auto pod = make_pod({{"containers", {container("app")}}});
+  auto first = f.spawn(pod);
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) { return s.phase() == "Running"; }));
+  // One crash from outside: the container restarts once (restartCount 1).
+  auto id0 = find_status(f.latest(), "app")->containerid().substr(std::string("containerd://").size());
+  f.fake().kill_container(id0, 1);
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) {
+    const auto* a = find_status(s, "app");
+    return a && a->restartcount() == 1 && a->state().has_running();
+  }));
+  auto before = *find_status(f.latest(), "app");
+  caf::anon_send_exit(first, caf::exit_reason::kill);  // the agent dies
+  std::this_thread::sleep_for(100ms);
+  f.fake().clear_calls();
+  auto from = f.mark();
+  f.spawn(pod);
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) { return s.phase() == "Running"; }, 5s, from));
+  std::this_thread::sleep_for(200ms);
+  auto after = *find_status(f.latest(), "app");
+  CHECK(after.containerid() == before.containerid());
+  CHECK(after.restartcount() == 1);
+  CHECK(after.laststate().terminated().exitcode() == 1);
+  CHECK(f.count_calls("CreateContainer") == 0);
+  CHECK(f.count_calls("StartContainer") == 0);
+  CHECK(f.count_calls("StopContainer") == 0);
+  CHECK(f.count_calls("RunPodSandbox") == 0);
 }
