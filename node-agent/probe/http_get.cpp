@@ -22,9 +22,8 @@ bool absolute_location(const std::string& loc) {
 std::string exchange(const http_url& url, const header_list& headers,
                      std::chrono::steady_clock::time_point deadline, int stop_fd,
                      http_response& out) {
-  if (url.scheme != "http")
-    return "unsupported protocol scheme " + go_quote(url.scheme) +
-           (url.scheme == "https" ? " (https probes are not supported by troupe-node yet)" : "");
+  if (url.scheme != "http" && url.scheme != "https")
+    return "unsupported protocol scheme " + go_quote(url.scheme);
   probe_socket sock(stop_fd, deadline);
   auto fail = [&](io_status st) -> std::string {
     if (st == io_status::timeout)
@@ -35,6 +34,9 @@ std::string exchange(const http_url& url, const header_list& headers,
   };
   if (auto st = sock.connect(url.host, url.port); st != io_status::ok)
     return st == io_status::error ? sock.error() : fail(st);
+  if (url.scheme == "https")
+    if (auto st = sock.start_tls(url.host); st != io_status::ok)
+      return fail(st);
   if (auto st = sock.send_all(build_request(url, headers)); st != io_status::ok)
     return fail(st);
   std::string bytes, error;

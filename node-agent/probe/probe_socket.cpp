@@ -9,6 +9,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include "node-agent/probe/probe_request.hpp"
 
 namespace troupe::node_agent::probe {
@@ -41,6 +44,8 @@ std::string address_text(const sockaddr* sa) {
 } // namespace
 
 probe_socket::~probe_socket() {
+  if (ssl_)
+    SSL_free(ssl_);
   if (fd_ >= 0)
     ::close(fd_);
 }
@@ -107,7 +112,7 @@ io_status probe_socket::connect(const std::string& host, int port) {
   return io_status::ok;
 }
 
-io_status probe_socket::send_all(const std::string& data) {
+io_status probe_socket::raw_send_all(const std::string& data) {
   size_t sent = 0;
   while (sent < data.size()) {
     ssize_t n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
@@ -128,7 +133,7 @@ io_status probe_socket::send_all(const std::string& data) {
   return io_status::ok;
 }
 
-io_status probe_socket::receive(std::string& into, bool& eof, std::size_t max) {
+io_status probe_socket::raw_receive(std::string& into, bool& eof, std::size_t max) {
   eof = false;
   for (;;) {
     if (auto st = wait(POLLIN); st != io_status::ok)
@@ -147,6 +152,128 @@ io_status probe_socket::receive(std::string& into, bool& eof, std::size_t max) {
       continue;
     error_ = "read: " + errno_text(errno);
     return io_status::error;
+  }
+}
+
+namespace {
+
+// One client context for every TLS probe: no verification, as the kubelet's probe transport.
+SSL_CTX* client_context() {
+  static SSL_CTX* ctx = [] {
+    SSL_CTX* c = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_set_verify(c, SSL_VERIFY_NONE, nullptr);
+    return c;
+  }();
+  return ctx;
+}
+
+bool is_ip_literal(const std::string& host) {
+  in6_addr a6;
+  in_addr a4;
+  return inet_pton(AF_INET, host.c_str(), &a4) == 1 || inet_pton(AF_INET6, host.c_str(), &a6) == 1;
+}
+
+} // namespace
+
+void probe_socket::tls_error(const char* what) {
+  unsigned long e = ERR_get_error();
+  ERR_clear_error();
+  const char* reason = e ? ERR_reason_error_string(e) : nullptr;
+  error_ = std::string("tls: ") + (reason ? reason : what);
+}
+
+io_status probe_socket::flush_tls() {
+  BIO* out = SSL_get_wbio(ssl_);
+  char buf[16384];
+  int n;
+  while ((n = BIO_read(out, buf, sizeof buf)) > 0)
+    if (auto st = raw_send_all(std::string(buf, static_cast<size_t>(n))); st != io_status::ok)
+      return st;
+  return io_status::ok;
+}
+
+io_status probe_socket::feed_tls(bool& eof) {
+  std::string bytes;
+  if (auto st = raw_receive(bytes, eof, 16384); st != io_status::ok)
+    return st;
+  if (!tls_answered_ && !bytes.empty()) {
+    // Go's client: a first record starting "HTTP/" means a plain HTTP server.
+    if (bytes.compare(0, 5, "HTTP/") == 0) {
+      error_ = "http: server gave HTTP response to HTTPS client";
+      return io_status::error;
+    }
+    tls_answered_ = true;
+  }
+  if (!bytes.empty())
+    BIO_write(SSL_get_rbio(ssl_), bytes.data(), static_cast<int>(bytes.size()));
+  return io_status::ok;
+}
+
+io_status probe_socket::start_tls(const std::string& server_name) {
+  ssl_ = SSL_new(client_context());
+  SSL_set_bio(ssl_, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
+  SSL_set_connect_state(ssl_);
+  if (!server_name.empty() && !is_ip_literal(server_name))
+    SSL_set_tlsext_host_name(ssl_, server_name.c_str());
+  for (;;) {
+    int rc = SSL_do_handshake(ssl_);
+    if (auto st = flush_tls(); st != io_status::ok)
+      return st;
+    if (rc == 1)
+      return io_status::ok;
+    if (SSL_get_error(ssl_, rc) != SSL_ERROR_WANT_READ) {
+      tls_error("handshake failure");
+      return io_status::error;
+    }
+    bool eof = false;
+    if (auto st = feed_tls(eof); st != io_status::ok)
+      return st;
+    if (eof) {
+      error_ = "EOF";
+      return io_status::error;
+    }
+  }
+}
+
+io_status probe_socket::send_all(const std::string& data) {
+  if (!ssl_)
+    return raw_send_all(data);
+  if (SSL_write(ssl_, data.data(), static_cast<int>(data.size())) <= 0) {
+    tls_error("write failed");
+    return io_status::error;
+  }
+  return flush_tls();
+}
+
+io_status probe_socket::receive(std::string& into, bool& eof, std::size_t max) {
+  if (!ssl_)
+    return raw_receive(into, eof, max);
+  eof = false;
+  std::string buf(max, '\0');
+  for (;;) {
+    int n = SSL_read(ssl_, buf.data(), static_cast<int>(buf.size()));
+    if (n > 0) {
+      into.append(buf.data(), static_cast<size_t>(n));
+      return io_status::ok;
+    }
+    int err = SSL_get_error(ssl_, n);
+    if (err == SSL_ERROR_ZERO_RETURN) {
+      eof = true;
+      return io_status::ok;
+    }
+    if (err != SSL_ERROR_WANT_READ) {
+      tls_error("read failed");
+      return io_status::error;
+    }
+    if (auto st = flush_tls(); st != io_status::ok)
+      return st;
+    bool closed = false;
+    if (auto st = feed_tls(closed); st != io_status::ok)
+      return st;
+    if (closed) {  // closed without close_notify: the end of the answer, as Go reads it
+      eof = true;
+      return io_status::ok;
+    }
   }
 }
 

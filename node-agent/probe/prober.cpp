@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <mutex>
 #include <set>
 
@@ -277,7 +278,24 @@ void prober::run_hook(const v1::LifecycleHandler& h, const probe_target& target,
     impl_->post(s, [url, headers, deadline, stop_fd, head] {
       auto r = http_get(url, headers, deadline, stop_fd);
       // handlerRunner does not look at the status code: any answer is a run hook.
-      return r.error.empty() ? success() : failure(head + r.error);
+      if (r.error.empty())
+        return success();
+      if (url.scheme == "https" &&
+          r.error.find("server gave HTTP response to HTTPS client") != std::string::npos) {
+        // The kubelet retries such a hook over plain HTTP without Authorization, and says so
+        // in a LifecycleHTTPFallback event (here: a warning).
+        auto plain = url;
+        plain.scheme = "http";
+        auto h = headers;
+        h.erase(std::remove_if(h.begin(), h.end(),
+                               [](const auto& kv) { return kv.first == "Authorization"; }),
+                h.end());
+        if (http_get(plain, h, deadline, stop_fd).error.empty())
+          return probe_outcome{probe_outcome::result::warning,
+                               "request to HTTPS lifecycle hook " + join_host_port(url.host, url.port) +
+                                   " got HTTP response, retry with HTTP succeeded"};
+      }
+      return failure(head + r.error);
     });
   } else if (h.has_sleep()) {
     auto seconds = h.sleep().seconds();

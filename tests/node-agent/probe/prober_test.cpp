@@ -17,7 +17,11 @@
 #include <thread>
 #include <vector>
 
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+
 #include "config/int_or_string.hpp"
+#include "tests/actors/http/test_cert.hpp"
 #include "node-agent/probe/prober.hpp"
 #include "node-agent/runtime/blocking_call.hpp"
 #include "node-agent/runtime/fake_runtime.hpp"
@@ -39,7 +43,10 @@ class test_server {
 public:
   using responder = std::function<std::optional<std::string>(const std::string& request)>;
 
-  explicit test_server(responder r) : respond_(std::move(r)) {
+  /// `tls`: HTTPS with the shared test certificate.
+  explicit test_server(responder r, bool tls = false) : respond_(std::move(r)) {
+    if (tls)
+      tls_ = make_tls_context();
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int one = 1;
     ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -63,6 +70,8 @@ public:
     ::close(listen_fd_);
     ::close(stop_[0]);
     ::close(stop_[1]);
+    if (tls_)
+      SSL_CTX_free(tls_);
   }
   int port() const { return port_; }
   std::vector<std::string> requests() const {
@@ -87,7 +96,52 @@ private:
       connections_.emplace_back([this, fd] { serve(fd); });
     }
   }
+  static SSL_CTX* make_tls_context() {
+    const auto& pki = troupe::http::testing::shared_pki();
+    SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+    BIO* cb = BIO_new_mem_buf(pki.cert_pem.data(), static_cast<int>(pki.cert_pem.size()));
+    X509* cert = PEM_read_bio_X509(cb, nullptr, nullptr, nullptr);
+    BIO* kb = BIO_new_mem_buf(pki.key_pem.data(), static_cast<int>(pki.key_pem.size()));
+    EVP_PKEY* key = PEM_read_bio_PrivateKey(kb, nullptr, nullptr, nullptr);
+    SSL_CTX_use_certificate(ctx, cert);
+    SSL_CTX_use_PrivateKey(ctx, key);
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    BIO_free(cb);
+    BIO_free(kb);
+    return ctx;
+  }
+  // HTTPS: blocking reads with a receive timeout (the tests only use answering servers here).
+  void serve_tls(int fd) {
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    SSL* ssl = SSL_new(tls_);
+    SSL_set_fd(ssl, fd);
+    std::string req;
+    char buf[4096];
+    if (SSL_accept(ssl) == 1) {
+      while (req.find("\r\n\r\n") == std::string::npos) {
+        int n = SSL_read(ssl, buf, sizeof buf);
+        if (n <= 0)
+          break;
+        req.append(buf, static_cast<size_t>(n));
+      }
+    }
+    if (!req.empty()) {
+      {
+        std::lock_guard<std::mutex> g(m_);
+        requests_.push_back(req);
+      }
+      if (auto answer = respond_(req))
+        SSL_write(ssl, answer->data(), static_cast<int>(answer->size()));
+      SSL_shutdown(ssl);
+    }
+    SSL_free(ssl);
+    ::close(fd);
+  }
   void serve(int fd) {
+    if (tls_)
+      return serve_tls(fd);
     std::string req;
     char buf[4096];
     while (req.find("\r\n\r\n") == std::string::npos && wait_readable(fd)) {
@@ -95,8 +149,13 @@ private:
       if (n <= 0)
         break;
       req.append(buf, static_cast<size_t>(n));
+      if (req[0] == 0x16)
+        break;  // a TLS hello: answered at once with 400, as an HTTP server does
     }
-    if (!req.empty()) {
+    if (!req.empty() && req[0] == 0x16) {
+      std::string bad = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n";
+      ::send(fd, bad.data(), bad.size(), MSG_NOSIGNAL);
+    } else if (!req.empty()) {
       {
         std::lock_guard<std::mutex> g(m_);
         requests_.push_back(req);
@@ -119,6 +178,7 @@ private:
   }
 
   responder respond_;
+  SSL_CTX* tls_ = nullptr;
   int listen_fd_ = -1;
   int port_ = 0;
   int stop_[2] = {-1, -1};
@@ -451,6 +511,58 @@ TEST_CASE("prober: httpGet probes against a loopback server", "[probe]") {
     p.mutable_handler()->mutable_httpget()->clear_host();  // the pod IP
     pr.run_probe(p, t, out.slot(0));
     CHECK(out.one().what == result::success);
+  }
+}
+
+TEST_CASE("prober: httpGet with scheme HTTPS", "[probe]") {
+  probe::prober pr(nullptr);
+  outcomes out;
+  SECTION("TLS without verifying the certificate, status codes as for HTTP") {
+    test_server srv([](const std::string& req) {
+      return http_answer(req.find("GET /bad ") == 0 ? 503 : 200, "secure");
+    }, true);
+    auto p = http_probe(srv.port(), "/healthz");
+    p.mutable_handler()->mutable_httpget()->set_scheme("HTTPS");
+    pr.run_probe(p, target(), out.slot(0));
+    auto o = out.one(0);
+    CHECK(o.what == result::success);
+    CHECK(o.message == "secure");
+    REQUIRE(srv.requests().size() == 1);
+    CHECK(srv.requests()[0].find("\r\nUser-Agent: kube-probe/1.32\r\n") != std::string::npos);
+    p.mutable_handler()->mutable_httpget()->set_path("/bad");
+    pr.run_probe(p, target(), out.slot(1));
+    o = out.one(1);
+    CHECK(o.what == result::failure);
+    CHECK(o.message == "HTTP probe failed with statuscode: 503");
+  }
+  SECTION("an HTTPS probe against a plain HTTP server: Go's wording") {
+    test_server srv([](const std::string&) { return http_answer(400, "Client sent an HTTP request to an HTTPS server."); });
+    auto p = http_probe(srv.port(), "/");
+    p.mutable_handler()->mutable_httpget()->set_scheme("HTTPS");
+    pr.run_probe(p, target(), out.slot(0));
+    auto o = out.one();
+    CHECK(o.what == result::failure);
+    CHECK(o.message == "Get \"https://127.0.0.1:" + std::to_string(srv.port()) +
+                           "/\": http: server gave HTTP response to HTTPS client");
+  }
+  SECTION("an HTTPS hook against a plain HTTP server is retried over HTTP (a warning)") {
+    test_server srv([](const std::string&) { return http_answer(200, ""); });
+    v1::LifecycleHandler h;
+    h.mutable_httpget()->set_scheme("HTTPS");
+    h.mutable_httpget()->set_path("/hook");
+    *h.mutable_httpget()->mutable_port() = int_or_string_from_int(srv.port());
+    auto* auth = h.mutable_httpget()->add_httpheaders();
+    auth->set_name("Authorization");
+    auth->set_value("Bearer x");
+    pr.run_hook(h, target(), 5s, out.slot(0));
+    auto o = out.one();
+    CHECK(o.what == result::warning);
+    CHECK(o.message == "request to HTTPS lifecycle hook 127.0.0.1:" + std::to_string(srv.port()) +
+                           " got HTTP response, retry with HTTP succeeded");
+    auto reqs = srv.requests();
+    REQUIRE(reqs.size() == 1);  // the TLS hello is no request; the plain retry is
+    CHECK(reqs[0].find("GET /hook HTTP/1.1\r\n") == 0);
+    CHECK(reqs[0].find("Authorization") == std::string::npos);
   }
 }
 
