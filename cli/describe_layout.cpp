@@ -59,9 +59,8 @@ void write_events(prefix_writer& w, const json& events, int64_t now) {
     std::string interval = count > 1 ? age(last, now) + " (x" + std::to_string(count) + " over " + age(first, now) + ")"
                                      : age(last.empty() ? first : last, now);
     json src = obj(e, "source");
+    // kubectl 1.32 shows the component only (source.host is not printed).
     std::string from = str(src, "component", str(e, "reportingComponent"));
-    if (!str(src, "host").empty())
-      from += ", " + str(src, "host");
     std::string msg = str(e, "message");
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
       msg.pop_back();
