@@ -49,7 +49,7 @@ TEST_CASE("describe: generic kinds and the events table", "[unit][cli]") {
                   "  Type     Reason   Age               From                  Message\n"
                   "  ----     ------   ----              ----                  -------\n"
                   "  Normal   Created  10s (x3 over 5m)  endpoints-controller  made\n"
-                  "  Warning  Failed   1s                kubelet, n1           oops\n")
+                  "  Warning  Failed   1s                kubelet               oops\n")
         != std::string::npos);
   ctx.events = json::array();
   CHECK(describe_object(ep, ctx).find("\nEvents:") != std::string::npos);
