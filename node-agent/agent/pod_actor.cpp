@@ -8,6 +8,7 @@
 #include <caf/send.hpp>
 
 #include "node-agent/agent/pod_actor_state.hpp"
+#include "node-agent/pod/pod_cleanup.hpp"
 
 namespace troupe::node_agent {
 
@@ -138,6 +139,10 @@ void pod_actor_state::on_snapshot(uint64_t r, const snapshot_ptr& s) {
   }
   plan_waiting = plan.waiting;
   if (plan.finished) {
+    // The sandbox is gone: the pod's logs and cgroup go too (quick filesystem calls).
+    auto left = pod::remove_pod_leftovers(*pod, ctx.log_root, ctx.pod_cgroup_parent);
+    for (const auto& e : left.errors)
+      event({}, "Warning", "FailedKillPod", "error cleaning up pod: " + e);
     report(true);
     self->quit();
     return;
@@ -277,7 +282,13 @@ caf::behavior pod_actor(caf::stateful_actor<pod_actor_state>* self, pod_actor_co
       p->mutable_metadata()->set_deletiongraceperiodseconds(0);
       st.pod = std::move(p);
       st.deletion_started = st.now();
-      st.request_sync();
+      // Do not wait for the round in progress (a stop with a long grace period, a hook): its
+      // answers are ignored from now on and a new round kills at once.
+      if (st.busy) {
+        ++st.round;
+        st.busy = false;
+      }
+      st.start_round();
     },
     [self](sync_atom) { self->state.request_sync(); },
     [self](snap_atom, uint64_t r, const snapshot_ptr& s) { self->state.on_snapshot(r, s); },

@@ -12,6 +12,9 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 #include <functional>
 #include <mutex>
 
@@ -90,6 +93,9 @@ std::string condition(const v1::PodStatus& s, const std::string& type) {
 class fixture {
 public:
   fixture() : fake_(std::make_shared<rt::fake_runtime>()), ticker_(*fake_, 2ms), sys_(cfg_) {
+    log_root_ = std::filesystem::temp_directory_path() /
+                ("pod_actor_test_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(log_root_);
     fake_->add_local_image("busybox:1.30");
     log_ = std::make_shared<report_log>();
     parent_ = sys_.spawn(collector, log_, fake_);
@@ -100,13 +106,17 @@ public:
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(parent_, caf::exit_reason::user_shutdown);
     sys_.await_all_actors_done();
+    std::filesystem::remove_all(log_root_);
   }
+
+  const std::filesystem::path& log_root() const { return log_root_; }
 
   na::pod_actor_context context() {
     na::pod_actor_context ctx;
     ctx.runtime = fake_;
     ctx.node_name = "node1";
     ctx.host_ip = "192.168.1.10";
+    ctx.log_root = log_root_.string();
     auto& s = ctx.settings;
     s.backoff_initial = 200ms;
     s.backoff_max = 800ms;
@@ -213,6 +223,7 @@ public:
   caf::actor_system& sys() { return sys_; }
 
 private:
+  std::filesystem::path log_root_;
   std::shared_ptr<rt::fake_runtime> fake_;
   rt::fake_runtime_ticker ticker_;
   std::shared_ptr<na::probe::prober> prober_;
@@ -497,6 +508,9 @@ TEST_CASE("pod actor: deletion runs preStop, stops within the grace period and f
                        {"containers", {container("app", with_pre_stop())}}});
   auto actor = f.spawn(pod);
   REQUIRE(f.wait_status([](const v1::PodStatus& s) { return s.phase() == "Running"; }));
+  auto logs = f.log_root() / "default_p_uid-p";
+  std::filesystem::create_directories(logs / "app");
+  std::ofstream(logs / "app" / "0.log") << "hello\n";
   int64_t began = f.fake().now_ns();
   caf::anon_send(actor, na::pod_atom::value, deleted(pod, 1));
   REQUIRE(f.wait_for([](const na::pod_report& r) { return r.finished; }, 5s));
@@ -513,6 +527,7 @@ TEST_CASE("pod actor: deletion runs preStop, stops within the grace period and f
   CHECK(elapsed >= 900'000'000);
   CHECK(elapsed < 2'000'000'000);
   CHECK(f.wait_event("Killing", "Stopping container app"));
+  CHECK_FALSE(std::filesystem::exists(logs));  // the pod's logs went with it
 }
 
 TEST_CASE("pod actor: kill_atom stops everything at once without hooks", "[podactor]") {
@@ -559,4 +574,21 @@ TEST_CASE("pod actor: a second actor adopts the running pod without restarting i
   CHECK(f.count_calls("StartContainer") == 0);
   CHECK(f.count_calls("StopContainer") == 0);
   CHECK(f.count_calls("RunPodSandbox") == 0);
+}
+
+TEST_CASE("pod actor: kill_atom cuts a graceful deletion short", "[podactor]") {
+  fixture f;
+  rt::fake_container_behavior stubborn;
+  stubborn.ignores_sigterm = true;
+  f.fake().set_behavior("app", stubborn);
+  auto pod = make_pod({{"containers", {container("app")}}});
+  auto actor = f.spawn(pod);
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) { return s.phase() == "Running"; }));
+  int64_t began = f.fake().now_ns();
+  caf::anon_send(actor, na::pod_atom::value, deleted(pod, 30));  // SIGTERM ignored: 30 s
+  std::this_thread::sleep_for(100ms);
+  caf::anon_send(actor, na::kill_atom::value);
+  REQUIRE(f.wait_for([](const na::pod_report& r) { return r.finished; }, 3s));
+  CHECK(f.fake().now_ns() - began < 2'000'000'000);
+  CHECK(f.count_calls("StopContainer p/app#0") == 2);  // graceful, then at once
 }
