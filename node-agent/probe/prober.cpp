@@ -8,6 +8,7 @@
 #include <mutex>
 #include <set>
 
+#include "node-agent/probe/grpc_probe.hpp"
 #include "node-agent/probe/http_get.hpp"
 #include "node-agent/probe/probe_request.hpp"
 #include "node-agent/runtime/call_pool.hpp"
@@ -234,11 +235,18 @@ void prober::run_probe(const v1::Probe& p, const probe_target& target, probe_cal
         default: return failure(v.message);
       }
     });
+  } else if (h.has_grpc()) {
+    int port = h.grpc().port();
+    if (port <= 0 || port >= 65536)
+      return impl_->answer(s, failure("invalid port number: " + std::to_string(port)));
+    std::string host = target.pod_ip, service = h.grpc().service();
+    impl_->post(s, [host, port, service, timeout, stop_fd] {
+      auto v = grpc_health_check(host, port, service, timeout, stop_fd);
+      return v.what == probe_verdict::kind::success ? success(v.message) : failure(v.message);
+    });
   } else {
-    // grpc probes are not run by this prober (yet); the kubelet's text for a missing handler.
-    impl_->answer(s, failure(h.has_grpc() ? "grpc probes are not supported by troupe-node"
-                                          : "missing probe handler for " + target.pod + ":" +
-                                                target.container.name()));
+    impl_->answer(s, failure("missing probe handler for " + target.pod + ":" +
+                             target.container.name()));
   }
 }
 

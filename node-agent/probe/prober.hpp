@@ -15,6 +15,7 @@
 //   passes with a warning, as the kubelet does); 200-399 passes; otherwise "HTTP probe failed
 //   with statuscode: 404"; connection errors as for tcpSocket but with Get "url": prefix as the
 //   kubelet words them.
+// - grpc: grpc.health.v1.Health/Check at the pod IP (grpc_probe.hpp for the wording).
 // - Named ports (port: "http") resolve against the container's ports; an unknown name fails with
 //   the kubelet's message.
 // - Hooks: exec and httpGet as above (a hook has no timeout of its own: the caller passes one),
@@ -62,7 +63,7 @@ public:
   prober(const prober&) = delete;
   prober& operator=(const prober&) = delete;
 
-  /// One attempt of `p` (exec, tcpSocket or httpGet) with p.timeoutSeconds (default 1).
+  /// One attempt of `p` (exec, tcpSocket, httpGet or grpc) with p.timeoutSeconds (default 1).
   void run_probe(const troupe::core::v1::Probe& p, const probe_target& target, probe_callback cb);
 
   /// Runs a lifecycle handler (postStart / preStop) within `limit`.
