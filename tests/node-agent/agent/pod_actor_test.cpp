@@ -592,3 +592,31 @@ TEST_CASE("pod actor: kill_atom cuts a graceful deletion short", "[podactor]") {
   CHECK(f.fake().now_ns() - began < 2'000'000'000);
   CHECK(f.count_calls("StopContainer p/app#0") == 2);  // graceful, then at once
 }
+
+TEST_CASE("pod actor: a startup probe holds the liveness probe back until it passes",
+          "[podactor]") {
+  fixture f;
+  auto started = std::make_shared<std::atomic<bool>>(false);
+  f.fake().set_exec_handler(exec_answers([started](const std::string& cmd) {
+    if (cmd == "cat /tmp/started")
+      return !started->load();
+    return cmd == "cat /tmp/healthy";  // liveness always fails
+  }));
+  f.spawn(make_pod({{"containers",
+                     {container("app", {{"startupProbe", exec_probe("/tmp/started", 30)},
+                                        {"livenessProbe", exec_probe("/tmp/healthy")}})}}}));
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) { return s.phase() == "Running"; }));
+  std::this_thread::sleep_for(1500ms);  // two startup probes, both failing
+  CHECK(f.count_calls("ExecSync p/app [cat /tmp/started]") >= 2);
+  CHECK(f.count_calls("ExecSync p/app [cat /tmp/healthy]") == 0);
+  auto s = f.latest();
+  CHECK_FALSE(find_status(s, "app")->started());
+  CHECK(find_status(s, "app")->restartcount() == 0);
+  started->store(true);
+  CHECK(f.wait_status([](const v1::PodStatus& s) {
+    const auto* a = find_status(s, "app");
+    return a && a->restartcount() >= 1;
+  }, 5s));
+  CHECK(f.count_calls("ExecSync p/app [cat /tmp/healthy]") >= 1);
+  CHECK(f.wait_event("Killing", "Container app failed liveness probe, will be restarted"));
+}
