@@ -252,8 +252,10 @@ log_promise serve_logs(self_ptr self, const std::string& ns, const std::string& 
     bool running = !previous && (status->state == runtime::container_state::running ||
                                  status->state == runtime::container_state::created);
     auto chunk = read_cri_log(status->log_path, options);
-    if (!chunk.error.empty() && status->state == runtime::container_state::created)
-      return reply({}, 0, true, {});  // not started yet: no file, nothing written
+    // A container that has not written yet may have no file (a hollow node's fake runtime
+    // never writes one): nothing to show, not an error.
+    if (!chunk.error.empty() && running && !std::filesystem::exists(status->log_path))
+      return reply({}, offset < 0 ? 0 : offset, true, {});
     reply(std::move(chunk.text), chunk.next_offset, running, std::move(chunk.error));
   }).detach();
   return rp;
@@ -296,6 +298,11 @@ caf::behavior node_actor(self_ptr self, node_actor_config cfg) {
       on_pod_actor_exit(self, it->second, em.reason);
       return;
     }
+    // A pod actor that reported finished exits normally right after; its exit can arrive after
+    // the report made us forget it. Only a real stop request ends the node actor.
+    if (!em.reason || em.reason == caf::exit_reason::normal)
+      return;
+    self->state.log("stopping: " + self->system().render(em.reason));
     stop(self, em.reason);
   });
   self->set_down_handler([=](caf::down_msg& dm) { on_connection_down(self, dm); });
