@@ -80,8 +80,10 @@ bool heartbeat_due(config::timestamp last_write, config::timestamp now, std::chr
 }
 
 std::optional<core::v1::Pod> pod_status_write(const core::v1::Pod& current,
-                                              const core::v1::Pod& reported) {
-  if (reported.metadata().uid().empty() || current.metadata().uid() != reported.metadata().uid())
+                                              const core::v1::Pod& reported,
+                                              const std::string& node) {
+  if (reported.metadata().uid().empty() || current.metadata().uid() != reported.metadata().uid() ||
+      current.spec().nodename() != node)
     return std::nullopt;
   core::v1::Pod out = current;
   *out.mutable_status() = reported.status();

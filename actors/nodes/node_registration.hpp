@@ -12,7 +12,8 @@
 // - Heartbeats refresh the conditions' lastHeartbeatTime at most every
 //   node_status_update_frequency (10 s, the kubelet's nodeStatusUpdateFrequency) unless a report
 //   changed something.
-// - Pod status writes set .status of the pod with the reported uid and keep everything else.
+// - Pod status writes set .status of the pod with the reported uid and keep everything else;
+//   only pods bound to the reporting node.
 // - Events get a name when they have none (`<involvedObject.name>.<hex nanoseconds>`, as
 //   client-go's recorder names them) and the involved object's namespace when they have none.
 
@@ -48,10 +49,12 @@ core::v1::NodeStatus refresh_heartbeat(const core::v1::NodeStatus& current, conf
 bool heartbeat_due(config::timestamp last_write, config::timestamp now,
                    std::chrono::seconds every = node_status_update_frequency);
 
-/// The Pod to write for a status report: `current` with `reported`'s status, or nullopt when
-/// `current` is another pod (uid differs: the reported one is gone).
+/// The Pod to write for a status report of node `node`: `current` with `reported`'s status, or
+/// nullopt when `current` is another pod (uid differs: the reported one is gone) or is not bound
+/// to `node` (a node writes only its own pods, as Kubernetes' NodeRestriction admission says).
 std::optional<core::v1::Pod> pod_status_write(const core::v1::Pod& current,
-                                              const core::v1::Pod& reported);
+                                              const core::v1::Pod& reported,
+                                              const std::string& node);
 
 /// `event` ready to create: a name and a namespace if it had none.
 core::v1::Event prepare_event(core::v1::Event event, config::timestamp now);

@@ -173,9 +173,10 @@ void write_pod(self_ptr self, const std::string& uid) {
                 store_get{&pods_kind(), meta.namespace_(), meta.name()})
     .then(
       [=](store::stored_object& got) {
-        auto next = pod_status_write(static_cast<const core::v1::Pod&>(*got.object), *reported);
+        auto next = pod_status_write(static_cast<const core::v1::Pod&>(*got.object), *reported,
+                                     self->state.node);
         if (!next) {
-          pod_done(self, uid, nullptr, false);  // another pod of that name now: drop
+          pod_done(self, uid, nullptr, false);  // another pod, or not this node's: drop
           return;
         }
         auto obj = std::make_shared<core::v1::Pod>(std::move(*next));
