@@ -8,6 +8,75 @@ using nlohmann::json;
 
 namespace {
 
+std::string evaluate(const std::string& path, const json& root, std::vector<json>& out);
+
+// kubectl's filter ?(@.path OP literal) or ?(@.path) over one array element: OP is ==, !=, <, <=,
+// >, >=; literals are quoted strings, numbers, true/false. Returns an error message or "".
+std::string filter_matches(const std::string& expr, const json& element, bool& match) {
+  static const char* ops[] = {"==", "!=", "<=", ">=", "<", ">"};
+  std::string lhs = expr, op, rhs;
+  for (const char* o : ops) {
+    auto at = expr.find(o);
+    if (at != std::string::npos) {
+      lhs = expr.substr(0, at);
+      op = o;
+      rhs = expr.substr(at + op.size());
+      break;
+    }
+  }
+  auto trim = [](std::string v) {
+    while (!v.empty() && v.front() == ' ') v.erase(v.begin());
+    while (!v.empty() && v.back() == ' ') v.pop_back();
+    return v;
+  };
+  lhs = trim(lhs);
+  rhs = trim(rhs);
+  if (lhs.empty() || lhs[0] != '@')
+    return "unrecognized filter " + expr;
+  std::vector<json> found;
+  if (auto err = evaluate(lhs.substr(1), element, found); !err.empty())
+    return err;
+  if (op.empty()) {
+    match = !found.empty();
+    return {};
+  }
+  json literal;
+  if (rhs.size() >= 2 && (rhs.front() == '"' || rhs.front() == '\'') && rhs.back() == rhs.front()) {
+    literal = rhs.substr(1, rhs.size() - 2);
+  } else if (rhs == "true" || rhs == "false") {
+    literal = rhs == "true";
+  } else {
+    try {
+      size_t used = 0;
+      double d = std::stod(rhs, &used);
+      if (used != rhs.size())
+        return "unrecognized filter " + expr;
+      literal = d;
+    } catch (...) {
+      return "unrecognized filter " + expr;
+    }
+  }
+  match = false;
+  for (const auto& v : found) {
+    bool ok = false;
+    if (v.is_number() && literal.is_number()) {
+      double a = v.get<double>(), b = literal.get<double>();
+      ok = op == "==" ? a == b : op == "!=" ? a != b : op == "<" ? a < b : op == "<=" ? a <= b
+         : op == ">" ? a > b : a >= b;
+    } else if (op == "==" || op == "!=") {
+      ok = (v == literal) == (op == "==");
+    } else if (v.is_string() && literal.is_string()) {
+      auto a = v.get<std::string>(), b = literal.get<std::string>();
+      ok = op == "<" ? a < b : op == "<=" ? a <= b : op == ">" ? a > b : a >= b;
+    }
+    if (ok) {
+      match = true;
+      break;
+    }
+  }
+  return {};
+}
+
 // Evaluates one path; returns an error message or "".
 std::string evaluate(const std::string& path, const json& root, std::vector<json>& out) {
   std::vector<const json*> cur{&root};
@@ -36,6 +105,16 @@ std::string evaluate(const std::string& path, const json& root, std::vector<json
       for (const json* c : cur) {
         if (!c->is_array())
           continue;
+        if (idx.size() >= 3 && idx[0] == '?' && idx[1] == '(' && idx.back() == ')') {
+          for (const auto& v : *c) {
+            bool match = false;
+            if (auto err = filter_matches(idx.substr(2, idx.size() - 3), v, match); !err.empty())
+              return err;
+            if (match)
+              next.push_back(&v);
+          }
+          continue;
+        }
         if (idx == "*") {
           for (const auto& v : *c)
             next.push_back(&v);

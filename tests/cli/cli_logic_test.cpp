@@ -265,6 +265,13 @@ TEST_CASE("jsonpath templates (-o jsonpath=...)", "[unit][cli]") {
     {"{.items[1].metadata.labels}", ""},
     {"{$.kind}{\"\\n\"}", "List\n"},
     {"name={.items[1].metadata.name}", "name=b"},
+    // kubectl's filters
+    {"{.items[?(@.metadata.name==\"b\")].spec.replicas}", "5"},
+    {"{.items[?(@.metadata.name!='b')].metadata.name}", "a"},
+    {"{.items[?(@.spec.replicas>2)].metadata.name}", "b"},
+    {"{.items[?(@.spec.replicas<=2)].metadata.name}", "a"},
+    {"{.items[?(@.metadata.labels.app)].metadata.name}", "a"},
+    {"{.items[?(@.metadata.name==\"zz\")].metadata.name}", ""},
   };
   for (const auto& c : cases) {
     INFO(c.tmpl);
