@@ -7,6 +7,8 @@
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 
+#include <algorithm>
+
 #include "node-agent/agent/pod_actor_state.hpp"
 #include "node-agent/pod/pod_cleanup.hpp"
 
@@ -124,19 +126,22 @@ void pod_actor_state::on_snapshot(uint64_t r, const snapshot_ptr& s) {
   }
   forced_kills.clear();
   plan.actions.insert(plan.actions.begin(), kills.begin(), kills.end());
-  // Back-off events, as the kubelet records them on every sync that is held back.
+  // Back-off events, once per held-back period (the kubelet records one per sync; the count of
+  // a coalesced event would only say how often this actor looked).
   for (const auto& w : plan.waiting) {
+    if (std::find(plan_waiting.begin(), plan_waiting.end(), w) != plan_waiting.end())
+      continue;
     bool init = false;
-    spec_container(w.name, &init);
-    const auto* c = spec_container(w.name);
+    const auto* c = spec_container(w.name, &init);
     if (w.reason == "CrashLoopBackOff") {
       event({w.name, init}, "Warning", "BackOff", pod::wording::back_off_restart(*pod, w.name));
     } else if (w.reason == "ImagePullBackOff" && c) {
       event({w.name, init}, "Normal", "BackOff", pod::wording::back_off_pull(c->image()));
       event({w.name, init}, "Warning", "Failed", "Error: ImagePullBackOff");
     }
-    errors.erase(w.name);  // the plan's reason replaces an older error
   }
+  for (const auto& w : plan.waiting)
+    errors.erase(w.name);  // the plan's reason replaces an older error
   plan_waiting = plan.waiting;
   if (plan.finished) {
     // The sandbox is gone: the pod's logs and cgroup go too (quick filesystem calls).

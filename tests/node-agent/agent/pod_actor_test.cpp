@@ -620,3 +620,22 @@ TEST_CASE("pod actor: a startup probe holds the liveness probe back until it pas
   CHECK(f.count_calls("ExecSync p/app [cat /tmp/healthy]") >= 1);
   CHECK(f.wait_event("Killing", "Container app failed liveness probe, will be restarted"));
 }
+
+TEST_CASE("pod actor: a hung preStop hook is cut at the grace period and recorded",
+          "[podactor]") {
+  fixture f;
+  auto pod = make_pod({{"terminationGracePeriodSeconds", 1},
+                       {"containers", {container("app", with_pre_stop())}}});
+  auto actor = f.spawn(pod);
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) { return s.phase() == "Running"; }));
+  f.fake().hang_exec("app");
+  int64_t began = f.fake().now_ns();
+  caf::anon_send(actor, na::pod_atom::value, deleted(pod, 1));
+  REQUIRE(f.wait_for([](const na::pod_report& r) { return r.finished; }, 5s));
+  int64_t elapsed = f.fake().now_ns() - began;
+  CHECK(elapsed >= 900'000'000);    // the hook had the whole grace period
+  CHECK(elapsed < 2'000'000'000);   // and the stop nothing more
+  CHECK(f.wait_event("FailedPreStopHook", ""));
+  CHECK(f.call_index("ExecSync p/app [sh -c nginx -s quit]") <
+        f.call_index("StopContainer p/app#0"));
+}
