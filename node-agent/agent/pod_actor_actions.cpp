@@ -206,8 +206,10 @@ void pod_actor_state::on_step(uint64_t r, stage s, const call_result& res) {
     rt->start_container(container_id, timeout, on_status(answer(stage::started)));
     return;
   case stage::started: {
-    if (!ok) {
+    if (!ok) {  // kubelet: waiting RunContainerError, the StartError exit as lastState
       event(on, "Warning", "Failed", "Error: " + res.status.message());
+      errors[a.container] =
+        pod::waiting_container{a.container, "RunContainerError", res.status.message()};
       end_round(false);
       return;
     }

@@ -574,6 +574,14 @@ TEST_CASE("pod actor: a second actor adopts the running pod without restarting i
   CHECK(f.count_calls("StartContainer") == 0);
   CHECK(f.count_calls("StopContainer") == 0);
   CHECK(f.count_calls("RunPodSandbox") == 0);
+  // The adopted container crashes: the new actor restarts it in the adopted sandbox.
+  f.fake().kill_container(after.containerid().substr(std::string("containerd://").size()), 1);
+  CHECK(f.wait_status([](const v1::PodStatus& s) {
+    const auto* a = find_status(s, "app");
+    return a && a->restartcount() == 2 && a->state().has_running();
+  }));
+  CHECK(f.count_calls("CreateContainer p/app#2") == 1);
+  CHECK(f.count_calls("RunPodSandbox") == 0);
 }
 
 TEST_CASE("pod actor: kill_atom cuts a graceful deletion short", "[podactor]") {
@@ -638,4 +646,25 @@ TEST_CASE("pod actor: a hung preStop hook is cut at the grace period and recorde
   CHECK(f.wait_event("FailedPreStopHook", ""));
   CHECK(f.call_index("ExecSync p/app [sh -c nginx -s quit]") <
         f.call_index("StopContainer p/app#0"));
+}
+
+TEST_CASE("pod actor: a container that cannot start waits with RunContainerError",
+          "[podactor]") {
+  fixture f;
+  rt::fake_container_behavior broken;
+  broken.start_error = "exec: \"nope\": executable file not found in $PATH";
+  f.fake().set_behavior("app", broken);
+  f.spawn(make_pod({{"containers", {container("app")}}}));
+  REQUIRE(f.wait_status([](const v1::PodStatus& s) {
+    const auto* a = find_status(s, "app");
+    return a && a->state().waiting().reason() == "RunContainerError" &&
+           a->laststate().terminated().reason() == "StartError" &&
+           a->laststate().terminated().exitcode() == 128;
+  }));
+  CHECK(f.wait_event("Failed", "Error: failed to create containerd task: exec: \"nope\""));
+  CHECK(f.wait_status([](const v1::PodStatus& s) {
+    const auto* a = find_status(s, "app");
+    return a && a->state().waiting().reason() == "CrashLoopBackOff" && a->restartcount() >= 1;
+  }));
+  CHECK(f.latest().phase() == "Running");  // Always: restarting, as the kubelet reports it
 }
