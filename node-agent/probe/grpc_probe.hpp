@@ -16,7 +16,7 @@
 #include <chrono>
 #include <string>
 
-#include "node-agent/probe/probe_request.hpp"
+#include "node-agent/probe/http_response.hpp"
 
 namespace troupe::node_agent::probe {
 

@@ -13,11 +13,7 @@
 //   User-Agent "kube-probe/1.32" (hooks "kube-lifecycle/1.32") unless given, Accept "*/*" unless
 //   given (an empty Accept removes it), the probe's headers with canonical names, Connection:
 //   close (keep-alives off).
-// - judge_http_response: 200-299 success; 300-399 warning "Probe terminated redirects, Response
-//   body: <body>" (the redirects the client follows are decided before, by redirect_target);
-//   else failure "HTTP probe failed with statuscode: <code>".
-// - redirect_target: what Go's client with the kubelet's CheckRedirect does with a 3xx: follow
-//   301/302/303/307/308 with a Location to the same hostname; stop (use this response) otherwise.
+// Reading and judging the answer: http_response.hpp.
 
 #include <cstdint>
 #include <optional>
@@ -31,7 +27,6 @@ namespace troupe::node_agent::probe {
 
 inline constexpr const char* probe_user_agent = "kube-probe/1.32";
 inline constexpr const char* hook_user_agent = "kube-lifecycle/1.32";
-inline constexpr std::size_t max_body_bytes = 10 * 1024;    // maxRespBodyLength
 inline constexpr std::size_t max_exec_output = 10 * 1024;  // exec maxReadLength
 inline constexpr int max_redirects = 10;
 
@@ -73,34 +68,6 @@ header_list request_headers(const google::protobuf::RepeatedPtrField<troupe::cor
 
 /// The full request text for `url` with `headers` (a "Host" entry sets the Host line).
 std::string build_request(const http_url& url, const header_list& headers);
-
-struct http_response {
-  int status = 0;
-  header_list headers;  // names as sent
-  std::string body;     // at most max_body_bytes, de-chunked
-  /// The first header named `name` (case-insensitive), if any.
-  std::optional<std::string> header(const std::string& name) const;
-};
-
-/// Progress of reading a response from bytes received so far.
-enum class read_state { need_more, complete, malformed };
-
-/// Parses `bytes` (everything received so far); `eof` = the peer closed. complete once the head is
-/// read and the body is complete (Content-Length reached, last chunk seen, EOF, or
-/// max_body_bytes collected). On malformed, `error` has Go's wording.
-read_state parse_response(const std::string& bytes, bool eof, http_response& out,
-                          std::string& error);
-
-struct probe_verdict {
-  enum class kind { success, warning, failure };
-  kind what = kind::failure;
-  std::string message;
-};
-
-probe_verdict judge_http_response(const http_response& r);
-
-/// The next URL when the client follows this response; none when it stops here.
-std::optional<http_url> redirect_target(const http_url& current, const http_response& r);
 
 /// Go's %q of a string ("\"a b\"" with escapes).
 std::string go_quote(const std::string& s);

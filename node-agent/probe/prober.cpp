@@ -5,12 +5,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "node-agent/probe/grpc_probe.hpp"
 #include "node-agent/probe/http_get.hpp"
-#include "node-agent/probe/probe_request.hpp"
+#include "node-agent/probe/http_response.hpp"
 #include "node-agent/runtime/call_pool.hpp"
 
 namespace troupe::node_agent::probe {
@@ -128,6 +131,40 @@ struct prober::impl {
   int stop_pipe[2] = {-1, -1};
   std::unique_ptr<runtime::call_pool> pool;
 
+  // Sleep hooks wait here rather than on a pool thread, so that a long preStop sleep never holds
+  // up the node's probes.
+  std::mutex timer_m;
+  std::condition_variable timer_cv;
+  bool timer_stop = false;
+  std::multimap<clock::time_point, std::function<void()>> timers;
+  std::thread timer_thread;
+
+  void timer_loop() {
+    std::unique_lock<std::mutex> l(timer_m);
+    while (!timer_stop) {
+      if (timers.empty()) {
+        timer_cv.wait(l);
+        continue;
+      }
+      auto first = timers.begin();
+      if (clock::now() < first->first) {
+        timer_cv.wait_until(l, first->first);
+        continue;
+      }
+      auto fn = std::move(first->second);
+      timers.erase(first);
+      l.unlock();
+      fn();
+      l.lock();
+    }
+  }
+
+  void after(clock::time_point when, std::function<void()> fn) {
+    std::lock_guard<std::mutex> g(timer_m);
+    timers.emplace(when, std::move(fn));
+    timer_cv.notify_one();
+  }
+
   // Registers a call; when the prober is already stopping the callback fails at once (null).
   std::shared_ptr<call_state> begin(probe_callback cb) {
     auto s = calls->start(std::move(cb));
@@ -170,6 +207,7 @@ prober::prober(std::shared_ptr<runtime::container_runtime> runtime, int threads)
   if (::pipe2(impl_->stop_pipe, O_CLOEXEC) != 0)
     impl_->stop_pipe[0] = impl_->stop_pipe[1] = -1;
   impl_->pool = std::make_unique<runtime::call_pool>(static_cast<std::size_t>(std::max(1, threads)));
+  impl_->timer_thread = std::thread([i = impl_.get()] { i->timer_loop(); });
 }
 
 prober::~prober() {
@@ -181,6 +219,12 @@ prober::~prober() {
     [[maybe_unused]] auto n = ::write(impl_->stop_pipe[1], &b, 1);
   }
   impl_->pool.reset();
+  {
+    std::lock_guard<std::mutex> g(impl_->timer_m);
+    impl_->timer_stop = true;
+    impl_->timer_cv.notify_one();
+  }
+  impl_->timer_thread.join();
   for (int fd : impl_->stop_pipe)
     if (fd >= 0)
       ::close(fd);
@@ -311,17 +355,9 @@ void prober::run_hook(const v1::LifecycleHandler& h, const probe_target& target,
                       " failed - error: container terminated before sleep hook finished";
     auto until = clock::now() + std::chrono::seconds(seconds);
     auto deadline = clock::now() + limit;
-    impl_->post(s, [until, deadline, stop_fd, msg] {
-      auto end = std::min(until, deadline);
-      for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - clock::now());
-        if (left.count() <= 0)
-          break;
-        pollfd p{stop_fd, POLLIN, 0};
-        if (::poll(&p, stop_fd >= 0 ? 1 : 0, static_cast<int>(left.count()) + 1) > 0)
-          return failure(stopped_message);
-      }
-      return until <= deadline ? success() : failure(msg);
+    bool completes = until <= deadline;
+    impl_->after(std::min(until, deadline), [t = impl_->calls, s, completes, msg] {
+      t->finish(s, completes ? success() : failure(msg));
     });
   } else {
     // tcpSocket (deprecated, never run) or nothing: handlerRunner's default case.

@@ -22,8 +22,9 @@
 //   User-Agent "kube-lifecycle/1.32"; as the kubelet's handlerRunner, an httpGet hook fails only
 //   when no HTTP answer comes (any status code passes), and failure messages are the kubelet's
 //   FailedPostStartHook/FailedPreStopHook texts ("Exec lifecycle hook ([cmd]) for Container \"c\"
-//   in Pod \"pod\" failed - error: ..., message: ..."); sleep hooks wait on a prober thread;
-//   tcpSocket hooks are rejected with the message the kubelet uses, without trying.
+//   in Pod \"pod\" failed - error: ..., message: ..."); sleep hooks wait on the prober's timer
+//   thread (never a pool thread: a long preStop sleep does not hold up probes); tcpSocket hooks
+//   are rejected with the message the kubelet uses, without trying.
 // - Destruction: waits for the prober's threads; every call not yet answered is answered then,
 //   once, with a failure ("probe cancelled: the prober is stopping"); a runtime answer arriving
 //   later is dropped.

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "config/int_or_string.hpp"
-#include "node-agent/probe/probe_request.hpp"
+#include "node-agent/probe/http_response.hpp"
 
 namespace probe = troupe::node_agent::probe;
 namespace v1 = troupe::core::v1;
