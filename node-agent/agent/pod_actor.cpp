@@ -186,6 +186,10 @@ void pod_actor_state::end_round(bool ok) {
     // in a row: no hot loop.
     if (!ok)
       report();
+    if (dirty && busy_rounds <= 5) {  // news came meanwhile (a deletion): plan with it now
+      start_round();
+      return;
+    }
     pod::sync_plan later;
     later.next_sync = now() + ctx.settings.status_poll;
     rest(later);
