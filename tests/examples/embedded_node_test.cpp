@@ -13,78 +13,11 @@
 #include <thread>
 #include <unistd.h>
 
-#include "tests/support/server_process.hpp"
+#include "tests/examples/example_process.hpp"
 
 using namespace troupe::testing;
 using namespace std::chrono_literals;
 
-namespace {
-
-/// <build>/examples/embedded_node, or "".
-std::string example_binary() {
-  auto candidate = std::filesystem::path(build_dir()) / "examples" / "embedded_node";
-  return std::filesystem::exists(candidate) ? candidate.string() : std::string{};
-}
-
-/// The example as a child process, output in `log`.
-struct example_process {
-  pid_t pid = -1;
-  std::string log;
-  int exit_code = -1;
-
-  example_process(const std::vector<std::string>& args, std::string log_path)
-      : log(std::move(log_path)) {
-    std::vector<std::string> argv_s{example_binary()};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::fflush(stdout);  // or the child's freopen writes our buffered output again
-    pid = ::fork();
-    if (pid == 0) {
-      FILE* out = std::freopen(log.c_str(), "w", stdout);
-      (void)out;
-      ::dup2(::fileno(stdout), 2);
-      std::vector<char*> argv;
-      for (auto& a : argv_s)
-        argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-  }
-  ~example_process() {
-    if (pid > 0) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-    }
-  }
-  bool wait_exit(std::chrono::seconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (pid > 0 && std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid, &status, WNOHANG) == pid) {
-        pid = -1;
-        exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        return true;
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    return pid <= 0;
-  }
-  std::string output() const { return slurp(log); }
-};
-
-/// Polls `probe` until it returns true or `timeout` passes.
-template <class F>
-bool eventually(F probe, std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe())
-      return true;
-    std::this_thread::sleep_for(200ms);
-  }
-  return false;
-}
-
-} // namespace
 
 TEST_CASE("examples/embedded_node joins a cluster, runs a pod on its fake runtime, exits 0 on "
           "SIGTERM", "[embed][integration]") {
@@ -111,7 +44,7 @@ TEST_CASE("examples/embedded_node joins a cluster, runs a pod on its fake runtim
   {
     example_process ex(args, server.dir + "/embedded-1.log");
     INFO(ex.output());
-    REQUIRE(eventually(ready, 60s));
+    REQUIRE(poll_until(ready, 60s));
     auto out = ex.output();
     CHECK(out.find("embedded_node: joined " + server.url() + " as node " + node) !=
           std::string::npos);
@@ -135,7 +68,7 @@ TEST_CASE("examples/embedded_node joins a cluster, runs a pod on its fake runtim
     INFO(created.output);
     REQUIRE(created.code == 0);
     std::string phase;
-    bool running = eventually([&] {
+    bool running = poll_until([&] {
       phase = server.kubectl("get pod hosted -o jsonpath={.status.phase}").output;
       return phase == "Running";
     }, 60s);
@@ -154,7 +87,7 @@ TEST_CASE("examples/embedded_node joins a cluster, runs a pod on its fake runtim
   {  // a second start reuses the saved credentials and registers again
     example_process ex(args, server.dir + "/embedded-2.log");
     INFO(ex.output());
-    REQUIRE(eventually([&] {
+    REQUIRE(poll_until([&] {
       return ex.output().find("node agent: registered node " + node) != std::string::npos;
     }, 60s));
     CHECK(ex.output().find("using the saved credentials of node " + node) != std::string::npos);
