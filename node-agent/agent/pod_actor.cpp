@@ -22,12 +22,12 @@ milliseconds until(time_point t, time_point now) {
   return d < milliseconds(1) ? milliseconds(1) : d;
 }
 
-std::vector<std::string> spec_images(const v1::Pod& pod) {
-  std::vector<std::string> out;
+std::vector<std::pair<std::string, std::string>> spec_images(const v1::Pod& pod) {
+  std::vector<std::pair<std::string, std::string>> out;
   for (const auto& c : pod.spec().initcontainers())
-    out.push_back(c.image());
+    out.emplace_back(c.name(), c.image());
   for (const auto& c : pod.spec().containers())
-    out.push_back(c.image());
+    out.emplace_back(c.name(), c.image());
   return out;
 }
 
@@ -86,8 +86,9 @@ void pod_actor_state::start_round() {
   ++round;
   caf::actor me = caf::actor_cast<caf::actor>(self);
   uint64_t r = round;
-  pod::collect_runtime_snapshot(ctx.runtime, pod->metadata().uid(), spec_images(*pod),
-                                ctx.settings.runtime_timeout, [me, r](pod::runtime_snapshot s) {
+  pod::snapshot_request req{pod->metadata().uid(), spec_images(*pod), snap};
+  pod::collect_runtime_snapshot(ctx.runtime, std::move(req), ctx.settings.runtime_timeout,
+                                [me, r](pod::runtime_snapshot s) {
                                   caf::anon_send(me, snap_atom::value, r,
                                                  snapshot_ptr(std::make_shared<
                                                               const pod::runtime_snapshot>(

@@ -6,10 +6,15 @@
 //
 // Contract:
 // - collect_runtime_snapshot issues ListPodSandbox and ListContainers by the pod-uid label
-//   (runtime_labels.hpp) and ImageStatus per image, all at once; then PodSandboxStatus of the
-//   latest sandbox (highest attempt, then newest) when it is ready, and ContainerStatus of each
-//   container. `done` runs exactly once, on whichever thread answered last, after every call
-//   answered; it must only hand the snapshot on (an actor: send itself a message).
+//   (runtime_labels.hpp) at once; then PodSandboxStatus of the latest sandbox (highest attempt,
+//   then newest) when it is ready, ContainerStatus of each container, and ImageStatus of the
+//   image of each spec container that has no running instance (only those can be started).
+//   `done` runs exactly once, on whichever thread answered last, after every call answered; it
+//   must only hand the snapshot on (an actor: send itself a message).
+// - With `previous` (the last snapshot), answers that cannot have changed are reused instead of
+//   asked again: a container's status while its listed state is the same as before (an exit
+//   changes it), the sandbox's status (its IP) while its id and state are the same. A pod whose
+//   containers all run then costs two list calls per look.
 // - A failed list call leaves `error` set (the first failure); the snapshot must then not be used
 //   for decisions (the actor retries at its next sync). A container that vanished between list
 //   and status (not_found) is left out; other status failures set `error` too.
@@ -21,6 +26,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "node-agent/runtime/container_runtime.hpp"
@@ -36,8 +42,14 @@ struct runtime_snapshot {
 
 using snapshot_callback = std::function<void(runtime_snapshot)>;
 
+struct snapshot_request {
+  std::string pod_uid;
+  /// (container name, image) of every spec container, init and app.
+  std::vector<std::pair<std::string, std::string>> images;
+  std::shared_ptr<const runtime_snapshot> previous;  // may be null
+};
+
 void collect_runtime_snapshot(const std::shared_ptr<runtime::container_runtime>& rt,
-                              const std::string& pod_uid, const std::vector<std::string>& images,
-                              runtime::timeout t, snapshot_callback done);
+                              snapshot_request req, runtime::timeout t, snapshot_callback done);
 
 } // namespace troupe::node_agent::pod

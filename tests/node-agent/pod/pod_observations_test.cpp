@@ -2,6 +2,7 @@
 // of plan_pod_sync and compute_pod_status).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <future>
 
 #include "node-agent/pod/pod_observations.hpp"
@@ -58,9 +59,12 @@ struct two_runs {
     run(troupe::testing::make_container_config(other, "db"), other, other_id);
   }
 
-  pod::runtime_snapshot snapshot(std::vector<std::string> images = {"busybox:1.30", "nope:1"}) {
+  pod::runtime_snapshot snapshot(std::shared_ptr<const pod::runtime_snapshot> previous = {}) {
     std::promise<pod::runtime_snapshot> p;
-    pod::collect_runtime_snapshot(fake, "uid-web-1", images, t,
+    pod::snapshot_request req{
+      "uid-web-1", {{"setup", "busybox:1.30"}, {"app", "busybox:1.30"}, {"late", "nope:1"}},
+      std::move(previous)};
+    pod::collect_runtime_snapshot(fake, std::move(req), t,
                                   [&](pod::runtime_snapshot s) { p.set_value(std::move(s)); });
     return p.get_future().get();
   }
@@ -83,11 +87,40 @@ TEST_CASE("runtime_snapshot: the pod's sandbox with its IP, its containers and i
   CHECK(s.images_present == std::set<std::string>{"busybox:1.30"});
 }
 
+TEST_CASE("runtime_snapshot: answers that cannot have changed are reused", "[podactor]") {
+  two_runs f;
+  auto first = std::make_shared<const pod::runtime_snapshot>(f.snapshot());
+  f.fake->clear_calls();
+  auto same = f.snapshot(first);
+  auto again = f.fake->calls();
+  CHECK(std::count(again.begin(), again.end(), "ListPodSandbox") == 1);
+  CHECK(std::count(again.begin(), again.end(), "ListContainers") == 1);
+  CHECK(std::none_of(again.begin(), again.end(), [](const std::string& c) {
+    return c.rfind("ContainerStatus", 0) == 0 || c.rfind("PodSandboxStatus", 0) == 0;
+  }));
+  // Images of containers that could start: not the running app's alone.
+  CHECK(std::count(again.begin(), again.end(), "ImageStatus nope:1") == 1);
+  CHECK(same.sandbox->ip == "10.88.0.2");
+  REQUIRE(same.containers.size() == 3);
+  CHECK(same.containers[2].started_at == first->containers[2].started_at);
+  // An exit changes the listed state: that container's status is asked for again.
+  f.fake->kill_container(f.app1, 1);
+  f.fake->clear_calls();
+  auto after = f.snapshot(first);
+  auto calls = f.fake->calls();
+  CHECK(std::count(calls.begin(), calls.end(), "ContainerStatus web/app#1") == 1);
+  CHECK(std::count(calls.begin(), calls.end(), "ContainerStatus web/app#0") == 0);
+  CHECK(std::count(calls.begin(), calls.end(), "ImageStatus busybox:1.30") == 1);  // may restart
+  REQUIRE(after.containers.size() == 3);
+  CHECK(after.containers[2].state == rt::container_state::exited);
+  CHECK(after.containers[2].exit_code == 1);
+}
+
 TEST_CASE("runtime_snapshot: a pod with nothing on the node", "[podactor]") {
   rt::fake_runtime_options o;
   auto fake = std::make_shared<rt::fake_runtime>(o);
   std::promise<pod::runtime_snapshot> p;
-  pod::collect_runtime_snapshot(fake, "uid-none", {}, t,
+  pod::collect_runtime_snapshot(fake, {"uid-none", {}, nullptr}, t,
                                 [&](pod::runtime_snapshot s) { p.set_value(std::move(s)); });
   auto s = p.get_future().get();
   CHECK(s.error.is_ok());
