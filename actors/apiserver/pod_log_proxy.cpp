@@ -121,6 +121,8 @@ bool serve_pod_log(const pod_log_options& options, const core::v1::Pod& pod,
       if (limit > 0 && written >= limit)
         break;
       std::this_thread::sleep_for(options.follow_interval);
+      if (!stream->is_open() || (options.stopping && options.stopping->load()))
+        break;  // the source may belong to an actor system that is going away
       q.offset = next.next_offset;
       if (limit > 0)
         q.limit_bytes = limit - written;

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "actors/nodes/node_credential.hpp"
+#include "config/label_syntax.hpp"
 #include "proto/core_v1.pb.h"
 #include "store/object_meta.hpp"
 
@@ -152,7 +153,10 @@ caf::result<node_session_actor> on_register(self_ptr self, const std::string& na
                                             const node_agent_actor& agent) {
   auto& st = self->state;
   auto refuse = [&](const std::string& why) {
-    std::cerr << "troupe-server: refused the registration of node \"" << name << "\": " << why
+    // The name comes from the peer: printed only when it is a valid node name.
+    const bool printable = config::dns1123_subdomain_problems(name).empty();
+    std::cerr << "troupe-server: refused the registration of node "
+              << (printable ? "\"" + name + "\"" : std::string("(an invalid name)")) << ": " << why
               << std::endl;
     return caf::make_error(caf::sec::runtime_error, "node registration refused: " + why);
   };
@@ -165,7 +169,7 @@ caf::result<node_session_actor> on_register(self_ptr self, const std::string& na
   if (!node.ParseFromString(node_bytes))
     return refuse("the Node is not a troupe.core.v1.Node");
   if (!node.metadata().name().empty() && node.metadata().name() != name)
-    return refuse("the Node is named \"" + node.metadata().name() + "\"");
+    return refuse("the Node's metadata.name differs from the node name");
   if (auto old = st.sessions.find(name); old != st.sessions.end()) {
     std::cerr << "troupe-server: node \"" << name << "\" registered again; ending its old session"
               << std::endl;
