@@ -386,3 +386,44 @@ TEST_CASE("node registry: a client whose certificate is not from the cluster CA 
   caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
 }
+
+TEST_CASE("node registry: a restarted registry publishes on the same port again",
+          "[nodes][integration]") {
+  cluster c;
+  tls_config server_cfg{c.server_cert, c.server_key, c.ca_file};
+  caf::actor_system server_sys{server_cfg};
+  store::store_actor_options so;
+  so.memory = true;
+  auto store = store::spawn_store_actor(server_sys, so);
+  nodes::node_registry_options ro;
+  ro.store = store;
+  ro.nodes_dir = c.dir.path + "/nodes";
+  std::promise<uint16_t> first_port;
+  ro.on_published = [&first_port](uint16_t p) { first_port.set_value(p); };
+  auto first = nodes::spawn_node_registry(server_sys, ro);
+  auto f1 = first_port.get_future();
+  REQUIRE(f1.wait_for(10s) == std::future_status::ready);
+  const uint16_t port = f1.get();
+  {
+    caf::scoped_actor self{server_sys};
+    self->monitor(first);
+    self->send_exit(first, caf::exit_reason::user_shutdown);
+    self->receive([](caf::down_msg&) {});
+  }
+  std::promise<uint16_t> second_port;
+  ro.port = port;
+  ro.on_published = [&second_port](uint16_t p) { second_port.set_value(p); };
+  auto second = nodes::spawn_node_registry(server_sys, ro);
+  auto f2 = second_port.get_future();
+  REQUIRE(f2.wait_for(10s) == std::future_status::ready);
+  CHECK(f2.get() == port);
+  CHECK(server_sys.registry().get(protocol::node_registry_name) ==
+        caf::actor_cast<caf::strong_actor_ptr>(second));
+
+  tls_config agent_cfg{c.node_cert, c.node_key, c.ca_file};
+  caf::actor_system agent_sys{agent_cfg};
+  auto remote = caf::openssl::remote_actor<protocol::node_registry_actor>(agent_sys, "127.0.0.1", port);
+  CHECK(remote);
+  caf::anon_send_exit(second, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+}
