@@ -672,7 +672,7 @@ TEST_CASE("pod actor: a container that cannot start waits with RunContainerError
 
 // Hidden (run by name): 50 pods on one fake runtime, default timing except the clock; prints how
 // long until all run and how many runtime calls the idle pods make per second.
-TEST_CASE("pod actor: 50 pods on one fake runtime", "[.podactor-measure]") {
+TEST_CASE("pod actor: 50 pods on one fake runtime", "[.podactor-measure][slow]") {
   fixture f;
   auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < 50; ++i)
