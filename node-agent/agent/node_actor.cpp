@@ -52,10 +52,17 @@ void apply_pods(self_ptr self, std::vector<std::string>& encoded,
       st.log("ignored a pod that does not parse as troupe.core.v1.Pod");
       continue;
     }
-    // A pod that finished here and is still in the store (its deletion is on its way) must not
-    // get a new actor.
-    if (st.finished_uids.count(pod->metadata().uid()))
+    // A pod that finished here and is still in the store must not get a new actor. Still there
+    // in a full set (sent after a register) means the finished report was lost with the old
+    // connection: report it again. (Not for incremental sets: the session's own status write
+    // comes back as one, and answering it would loop.)
+    if (st.finished_uids.count(pod->metadata().uid())) {
+      if (full && pod->metadata().has_deletiontimestamp()) {
+        st.batch.add(pod->metadata().uid(), nullptr, {}, true, pod.get());
+        schedule_flush(self);
+      }
       continue;
+    }
     pods.push_back(std::move(pod));
   }
   std::set<std::string> actor_uids;

@@ -336,6 +336,19 @@ TEST_CASE("node actor: registers, runs pods, reports, serves logs, re-registers"
     CHECK(finished["uid-web"].metadata().deletiontimestamp().seconds() == 1700000000);
     CHECK(finished["uid-db"].metadata().name() == "db");  // identity from the last object
     CHECK(finished["uid-db"].metadata().deletiontimestamp().seconds() > 0);
+
+    // Still in a full set (the finished report was lost): reported finished again, no new actor.
+    std::map<std::string, caf::actor> respawned;
+    f.push({deleting}, {}, true);
+    bool again = false;
+    f.wait_reports(
+      [&](const report& r) {
+        for (const auto& s : r.statuses)
+          again = again || (s.metadata().uid() == "uid-web" && s.metadata().has_deletiontimestamp());
+        return again;
+      },
+      &respawned);
+    CHECK(respawned.empty());
   }
 
   SECTION("a lost session: registers again and sends every status again") {
