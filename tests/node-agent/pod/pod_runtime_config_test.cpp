@@ -6,6 +6,8 @@
 
 #include "node-agent/pod/pod_runtime_config.hpp"
 #include "node-agent/pod/var_expansion.hpp"
+#include "node-agent/runtime/blocking_call.hpp"
+#include "node-agent/runtime/fake_runtime.hpp"
 #include "node-agent/runtime/runtime_labels.hpp"
 
 namespace pod = troupe::node_agent::pod;
@@ -477,4 +479,37 @@ TEST_CASE("container_resources: the kubelet's cgroup v1 numbers, table", "[podco
     CHECK(pod::container_resources(p.spec(), p.spec().containers(0), node).oom_score_adj == 900);
     CHECK(pod::container_resources(p.spec(), *side, node).oom_score_adj == 500);
   }
+}
+
+TEST_CASE("restart count and owner labels survive a trip through the runtime (adoption)", "[podconfig]") {
+  using namespace std::chrono_literals;
+  rt::fake_runtime fake;
+  fake.add_local_image("nginx:1.17.1");
+  auto pod_ = make_pod();
+  auto node = make_node();
+  auto sandbox = pod::make_sandbox_config(pod_, 0, node);
+  auto sb = rt::await_result<std::string>([&](auto cb) { fake.run_pod_sandbox(sandbox, 5s, cb); });
+  REQUIRE(sb.ok());
+  auto cfg = pod::make_container_config(pod_, pod_.spec().containers(0), false, 3, "10.88.0.2", node);
+  auto id = rt::await_result<std::string>(
+      [&](auto cb) { fake.create_container(*sb, cfg, sandbox, 5s, cb); });
+  REQUIRE(id.ok());
+  // A restarted agent finds its containers by its labels and reads the count back.
+  rt::container_filter f;
+  f.label_selector = {{rt::labels::managed_by, rt::labels::managed_by_value},
+                      {rt::labels::node_name, "node1"},
+                      {rt::labels::pod_uid, "1111-2222"}};
+  auto listed = rt::await_result<std::vector<rt::container_info>>(
+      [&](auto cb) { fake.list_containers(f, 5s, cb); });
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 1);
+  CHECK((*listed)[0].id == *id);
+  CHECK((*listed)[0].attempt == 3);
+  CHECK((*listed)[0].labels.at(rt::labels::container_name) == "main");
+  CHECK(pod::recorded_restart_count((*listed)[0].annotations) == 3);
+  f.label_selector[rt::labels::node_name] = "node2";  // another agent's view: not ours
+  auto other = rt::await_result<std::vector<rt::container_info>>(
+      [&](auto cb) { fake.list_containers(f, 5s, cb); });
+  REQUIRE(other.ok());
+  CHECK(other->empty());
 }
