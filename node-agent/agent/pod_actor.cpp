@@ -9,6 +9,8 @@
 
 #include <algorithm>
 
+#include <google/protobuf/util/message_differencer.h>
+
 #include "node-agent/agent/pod_actor_state.hpp"
 #include "node-agent/pod/pod_cleanup.hpp"
 
@@ -183,8 +185,9 @@ void pod_actor_state::end_round(bool ok) {
   actions.clear();
   if (!ok || busy_rounds > 5) {
     // A failed action: show what it recorded (ErrImagePull, CreateContainerError) and plan again
-    // after status_poll, as the kubelet's pod worker requeues after an error; many busy rounds
-    // in a row: no hot loop.
+    // after backoff_initial (10 s by default), as the kubelet's pod worker requeues after an
+    // error (workerBackOffPeriod, 10 s); many busy rounds in a row: after status_poll, no hot
+    // loop.
     if (!ok)
       report();
     if (dirty && busy_rounds <= 5) {  // news came meanwhile (a deletion): plan with it now
@@ -192,7 +195,7 @@ void pod_actor_state::end_round(bool ok) {
       return;
     }
     pod::sync_plan later;
-    later.next_sync = now() + ctx.settings.status_poll;
+    later.next_sync = now() + (ok ? ctx.settings.status_poll : ctx.settings.backoff_initial);
     rest(later);
     return;
   }
@@ -277,8 +280,16 @@ caf::behavior pod_actor(caf::stateful_actor<pod_actor_state>* self, pod_actor_co
         return;  // already terminating with grace 0
       if (p->metadata().has_deletiontimestamp() && !st.deletion_started)
         st.deletion_started = st.now();
+      // Only a change of the spec or of the deletion is news for a sync round: the server pushes
+      // the pod again after every status write of ours, and treating those as news would re-plan
+      // at once (e.g. ErrImagePull would turn into ImagePullBackOff before anyone saw it).
+      const bool news = !st.pod ||
+        !google::protobuf::util::MessageDifferencer::Equals(st.pod->spec(), p->spec()) ||
+        st.pod->metadata().has_deletiontimestamp() != p->metadata().has_deletiontimestamp() ||
+        st.pod->metadata().deletiongraceperiodseconds() != p->metadata().deletiongraceperiodseconds();
       st.pod = std::move(p);
-      st.request_sync();
+      if (news)
+        st.request_sync();
     },
     [self](kill_atom) {
       auto& st = self->state;
