@@ -1,5 +1,7 @@
 #include "node-agent/pod/pod_events.hpp"
 
+#include <cstdio>
+
 #include <algorithm>
 
 namespace troupe::node_agent::pod {
@@ -44,6 +46,15 @@ void event_recorder::record(v1::Event e, event_time now) {
   key k{e.involvedobject().fieldpath(), e.type(), e.reason(), e.message()};
   auto it = seen_.find(k);
   if (it == seen_.end()) {
+    if (e.metadata().name().empty()) {
+      int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+      if (ns <= last_name_ns_)
+        ns = last_name_ns_ + 1;
+      last_name_ns_ = ns;
+      char hex[17];
+      std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(ns));
+      e.mutable_metadata()->set_name(e.involvedobject().name() + "." + hex);
+    }
     seen_.emplace(k, std::move(e));
   } else {
     it->second.set_count(it->second.count() + 1);

@@ -10,7 +10,10 @@
 // - event_recorder: identical events (same fieldPath, type, reason and message) coalesce into one
 //   with count + 1 and lastTimestamp = now; firstTimestamp stays the first one's. take() returns
 //   the events recorded or changed since the last take(), each once, in the order they first
-//   appeared; counts keep growing across takes (the parent updates the same Event).
+//   appeared; counts keep growing across takes (the parent updates the same Event). The
+//   recorder names each new event as the kubelet's recorder does, <pod>.<16 hex digits of the
+//   first time in ns> (kept unique within the recorder), so a repeat carries the same name and
+//   updates that Event instead of making another.
 // - Wording helpers return the kubelet's messages ("Started container app", ...).
 
 #include <chrono>
@@ -45,6 +48,7 @@ private:
   using key = std::tuple<std::string, std::string, std::string, std::string>;
   std::map<key, troupe::core::v1::Event> seen_;
   std::vector<key> pending_;
+  int64_t last_name_ns_ = 0;
 };
 
 /// Go's time.Duration String() at millisecond precision: "0s", "350ms", "1.2s", "2m3.5s".

@@ -91,6 +91,11 @@ TEST_CASE("event_recorder coalesces identical events with a count and the last t
   REQUIRE(second.size() == 1);
   CHECK(second[0].count() == 3);
   CHECK(second[0].lasttimestamp().seconds() == 1714557630);
+  // Named once, like the kubelet's <pod>.<hex ns>: the repeat updates the same Event.
+  CHECK(first[0].metadata().name().rfind(p.metadata().name() + ".", 0) == 0);
+  CHECK(first[0].metadata().name().size() == p.metadata().name().size() + 17);
+  CHECK(second[0].metadata().name() == first[0].metadata().name());
+  CHECK(first[1].metadata().name() != first[0].metadata().name());  // same time, unique names
   // The same text on another container is another event.
   rec.record(pod::make_pod_event(p, {"side", false}, "Warning", "BackOff",
                                  pod::wording::back_off_restart(p, "app"), "node1", t0),
