@@ -40,6 +40,7 @@ void spawn_pod(self_ptr self, const pod_ptr& pod) {
   self->link_to(handle);
   st.uid_by_addr[handle.address()] = uid;
   st.pods[uid] = {handle, pod};
+  st.cfg.metrics.set_pod_actors(st.pods.size());
 }
 
 void apply_pods(self_ptr self, std::vector<std::string>& encoded,
@@ -112,6 +113,7 @@ void on_pod_report(self_ptr self, pod_report& r) {
       st.uid_by_addr.erase(it->second.actor.address());
       self->unlink_from(it->second.actor);
       st.pods.erase(it);
+      st.cfg.metrics.set_pod_actors(st.pods.size());
     }
   }
   schedule_flush(self);
@@ -127,6 +129,7 @@ void on_pod_actor_exit(self_ptr self, const std::string& uid, const caf::error& 
   auto latest = it->second.latest;
   st.uid_by_addr.erase(it->second.actor.address());
   st.pods.erase(it);
+  st.cfg.metrics.set_pod_actors(st.pods.size());
   st.log("pod actor for " + latest->metadata().namespace_() + "/" + latest->metadata().name() +
          " ended: " + self->system().render(reason) + "; starting a new one");
   self->delayed_send(self, std::chrono::seconds(1), respawn_atom::value, uid, latest);

@@ -53,6 +53,7 @@ void forget_connection(self_ptr self) {
 
 void lose_connection(self_ptr self, const std::string& why) {
   auto& st = self->state;
+  st.cfg.metrics.lost_connection();
   forget_connection(self);
   // CAF 0.17 may return the dead node's stale proxy right after a DOWN: wait at least down_wait.
   retry(self, st.generation, "lost the connection to " + where(self) + ": " + why,
@@ -71,6 +72,7 @@ void on_registered(self_ptr self, uint64_t gen, protocol::node_session_actor ses
   st.heartbeat_misses = 0;
   st.last_status = registered_status;
   st.last_status_sent_s = st.now_s();
+  st.cfg.metrics.registered();
   st.log("registered node " + st.cfg.node.name + " with " + where(self));
   // Whatever was sent into the old connection may be lost: send every live pod's status again.
   st.batch.requeue_all();
@@ -163,6 +165,7 @@ void flush(self_ptr self, uint64_t gen) {
   if (st.ph != phase::registered || st.batch.empty())
     return;
   auto payload = st.batch.take(st.now_ns());
+  st.cfg.metrics.reported(payload.statuses.size(), payload.events.size());
   self->send(st.session, protocol::report_atom::value, std::move(payload.statuses),
              std::move(payload.events), std::move(payload.node_status));
 }

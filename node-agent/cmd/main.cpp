@@ -125,18 +125,7 @@ int run(const cmd::node_config& config, const join::node_credentials& creds) {
     rt = std::make_shared<runtime::cri_runtime>(copts);
   }
 
-  caf::actor_system_config cfg;
-  cfg.load<caf::io::middleman>();
-  cfg.load<caf::openssl::manager>();
-  cfg.openssl_certificate = creds.cert_file;
-  cfg.openssl_key = creds.key_file;
-  cfg.openssl_cafile = creds.ca_file;
-  protocol::announce_node_protocol(cfg);
-  // A hung server is only noticed with heartbeats (CAF's default is none).
-  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds(1)});
-  cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(10)});
-  caf::actor_system sys{cfg};
-
+  // Metrics first: the node actor updates them until the actor system is gone.
   std::unique_ptr<prometheus::Exposer> exposer;
   auto registry = std::make_shared<prometheus::Registry>();
   if (!config.metrics_host.empty()) {
@@ -156,6 +145,18 @@ int run(const cmd::node_config& config, const join::node_credentials& creds) {
     .Register(*registry)
     .Add({{"node", config.name}})
     .Set(static_cast<double>(std::time(nullptr)));
+
+  caf::actor_system_config cfg;
+  cfg.load<caf::io::middleman>();
+  cfg.load<caf::openssl::manager>();
+  cfg.openssl_certificate = creds.cert_file;
+  cfg.openssl_key = creds.key_file;
+  cfg.openssl_cafile = creds.ca_file;
+  protocol::announce_node_protocol(cfg);
+  // A hung server is only noticed with heartbeats (CAF's default is none).
+  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds(1)});
+  cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(10)});
+  caf::actor_system sys{cfg};
 
   node_actor_config nc;
   nc.node.name = config.name;
@@ -180,6 +181,7 @@ int run(const cmd::node_config& config, const join::node_credentials& creds) {
   };
   nc.timing.node_status_interval = timing.node_status_interval;
   nc.log = log_line;
+  nc.metrics = node_metrics::create(*registry, config.name);
   auto node = spawn_node_actor(sys, std::move(nc));
   log_line("running node " + config.name + " (pid " + std::to_string(::getpid()) + ", runtime " +
            config.runtime + ", registry " + creds.node_address + ")");

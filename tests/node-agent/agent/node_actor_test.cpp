@@ -8,6 +8,9 @@
 #include <caf/all.hpp>
 
 #include <filesystem>
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
 #include <fstream>
 #include <unistd.h>
 
@@ -117,6 +120,8 @@ struct fixture {
   std::shared_ptr<rt::fake_runtime> runtime = std::make_shared<rt::fake_runtime>();
   std::string dir;
   caf::actor registry, agent, session;
+  prometheus::Registry metrics_registry;
+  node_metrics metrics = node_metrics::create(metrics_registry, "node1");
 
   fixture() {
     protocol::announce_node_protocol(cfg);
@@ -160,6 +165,7 @@ struct fixture {
     c.timing.backoff_max = 200ms;
     c.timing.node_status_interval = 100ms;
     c.log = [](const std::string&) {};
+    c.metrics = metrics;
     agent = spawn_node_actor(*sys, std::move(c));
   }
 
@@ -273,6 +279,11 @@ TEST_CASE("node actor: registers, runs pods, reports, serves logs, re-registers"
     &spawned);
   CHECK(spawned.size() == 2);
   CHECK(reasons == std::vector<std::string>{"Scheduled", "Pulling", "Started"});
+  CHECK(f.metrics.registrations->Value() == 1);
+  CHECK(f.metrics.connected->Value() == 1);
+  CHECK(f.metrics.pod_actors->Value() == 2);
+  CHECK(f.metrics.reports->Value() >= 1);
+  CHECK(f.metrics.reported_events->Value() >= 6);
 
   // The orphan goes, the bound pod and the other node's pod stay.
   for (int i = 0; i < 100 && f.sandboxes_of("uid-old") != 0; ++i)
@@ -361,6 +372,8 @@ TEST_CASE("node actor: registers, runs pods, reports, serves logs, re-registers"
       return resent.size() == 2;
     });
     CHECK(resent == std::set<std::string>{"uid-db", "uid-web"});
+    CHECK(f.metrics.connection_losses->Value() == 1);
+    CHECK(f.metrics.registrations->Value() == 2);
   }
 
   SECTION("stopping the agent stops its pod actors, not their containers") {
