@@ -7,7 +7,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdint>
 #include <fstream>
+#include <map>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -48,25 +50,47 @@ inline void emit(json line) {
   std::fflush(stdout);
 }
 
-/// VmRSS of `pid` in KiB from /proc/<pid>/status; -1 when it cannot be read.
-inline long rss_kib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+/// A field of /proc/<pid>/status in KiB ("VmRSS", "RssAnon", "RssFile"), or the count for
+/// "Threads"; -1 when it cannot be read.
+/// `file`: "status" (default) or "smaps_rollup" ("Pss": the proportional share of shared pages).
+inline long proc_status_field(pid_t pid, const std::string& field, const std::string& file = "status") {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/" + file);
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0)
-      return std::stol(line.substr(6));
+    if (line.rfind(field + ":", 0) == 0)
+      return std::stol(line.substr(field.size() + 1));
   }
   return -1;
 }
+inline long rss_kib(pid_t pid) { return proc_status_field(pid, "VmRSS"); }
 
-/// Latencies of one mode (raw or troupe) with the pods it tried and how many failed.
+/// Unix time in ns of a steady_clock point (through one offset taken at the first call), so
+/// the benchmark's moments can be set against containerd's log.
+inline int64_t unix_ns(clock_type::time_point t) {
+  static const auto steady0 = clock_type::now();
+  static const auto wall0 = std::chrono::system_clock::now();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(wall0.time_since_epoch() + (t - steady0)).count();
+}
+
+/// One mode (raw or troupe, at one parallelism), filled chunk by chunk: the latency of every pod
+/// that came up, how many were tried and failed, the time spent creating, and named parts of
+/// the latency (ms per pod; printed as <name>_p50_ms and <name>_p99_ms).
 struct mode_result {
-  std::vector<double> latency_ms;  // one per pod that came up
+  std::vector<double> latency_ms;
   int pods = 0;
   int workers = 1;
   int failures = 0;
   double wall_ms = 0;
-  json details = json::object();  // extra per-mode figures (breakdowns), printed with p50
+  std::map<std::string, std::vector<double>> parts;
+
+  json part_figures() const {
+    json out = json::object();
+    for (const auto& [name, v] : parts) {
+      out[name + "_p50_ms"] = round2(percentile(v, 0.5));
+      out[name + "_p99_ms"] = round2(percentile(v, 0.99));
+    }
+    return out;
+  }
 };
 
 } // namespace troupe::bench

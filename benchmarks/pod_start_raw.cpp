@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdio>
 #include <thread>
-#include <vector>
 
 #include "node-agent/runtime/blocking_call.hpp"
 #include "node-agent/runtime/runtime_labels.hpp"
@@ -22,10 +21,10 @@ struct pod_timing {
   double total() const { return run_sandbox_ms + create_ms + start_ms; }
 };
 
-rt::sandbox_config sandbox_for(int i, const std::string& run, const std::string& cgroup_root) {
+rt::sandbox_config sandbox_for(const std::string& name, const std::string& run, const std::string& cgroup_root) {
   rt::sandbox_config c;
-  c.name = "raw-" + std::to_string(i);
-  c.uid = run + "-" + std::to_string(i);
+  c.name = name;
+  c.uid = run + "-" + name;
   c.namespace_ = "bench";
   c.hostname = c.name;
   c.log_directory = "/tmp/troupe-pod-start-logs/" + c.uid;
@@ -36,8 +35,7 @@ rt::sandbox_config sandbox_for(int i, const std::string& run, const std::string&
 
 /// One pod up; false (and a message on stderr) when a call failed. `sandbox_id` is set as soon
 /// as the sandbox exists, so a half-made pod is still removed.
-bool start_pod(rt::cri_runtime& cri, const rt::sandbox_config& pod, pod_timing* t,
-               std::string* sandbox_id) {
+bool start_pod(rt::cri_runtime& cri, const rt::sandbox_config& pod, pod_timing* t, std::string* sandbox_id) {
   auto t0 = clock_type::now();
   auto sb = rt::await_result<std::string>([&](auto cb) { cri.run_pod_sandbox(pod, call_timeout, cb); });
   t->run_sandbox_ms = ms_since(t0);
@@ -53,8 +51,7 @@ bool start_pod(rt::cri_runtime& cri, const rt::sandbox_config& pod, pod_timing* 
   c.log_path = "app/0.log";
   c.labels = pod.labels;
   t0 = clock_type::now();
-  auto id = rt::await_result<std::string>(
-    [&](auto cb) { cri.create_container(*sb, c, pod, call_timeout, cb); });
+  auto id = rt::await_result<std::string>([&](auto cb) { cri.create_container(*sb, c, pod, call_timeout, cb); });
   t->create_ms = ms_since(t0);
   if (!id) {
     std::fprintf(stderr, "pod_start: CreateContainer: %s\n", id.status().to_string().c_str());
@@ -68,52 +65,52 @@ bool start_pod(rt::cri_runtime& cri, const rt::sandbox_config& pod, pod_timing* 
   return s.is_ok();
 }
 
-void remove_pods(rt::cri_runtime& cri, const std::vector<std::string>& sandboxes) {
-  for (const auto& id : sandboxes) {
-    if (id.empty())
-      continue;
-    rt::await_status([&](auto cb) { cri.stop_pod_sandbox(id, call_timeout, cb); });
-    rt::await_status([&](auto cb) { cri.remove_pod_sandbox(id, call_timeout, cb); });
-  }
-}
-
 } // namespace
 
-mode_result run_raw_cri(rt::cri_runtime& cri, int pods, int workers, const std::string& run_id,
-                        const std::string& cgroup_root) {
-  std::vector<pod_timing> timings(static_cast<size_t>(pods));
-  std::vector<std::string> sandboxes(static_cast<size_t>(pods));
+raw_cri_half::raw_cri_half(rt::cri_runtime& cri, std::string run_id, std::string cgroup_root)
+    : cri_(cri), run_id_(std::move(run_id)), cgroup_root_(std::move(cgroup_root)) {}
+
+void raw_cri_half::run(int first, int count, int workers, const std::string& prefix, mode_result* out) {
+  std::vector<pod_timing> timings(static_cast<size_t>(count));
   std::atomic<int> next{0};
   const auto t0 = clock_type::now();
   std::vector<std::thread> threads;
   for (int w = 0; w < workers; ++w) {
     threads.emplace_back([&] {
-      for (int i; !interrupted() && (i = next++) < pods;) {
-        const auto n = static_cast<size_t>(i);
-        timings[n].ok = start_pod(cri, sandbox_for(i, run_id, cgroup_root), &timings[n], &sandboxes[n]);
+      for (int i; !interrupted() && (i = next++) < count;) {
+        std::string sandbox;
+        auto& t = timings[static_cast<size_t>(i)];
+        t.ok = start_pod(cri_, sandbox_for(prefix + "-" + std::to_string(first + i), run_id_, cgroup_root_), &t,
+                         &sandbox);
+        std::lock_guard<std::mutex> lock(mu_);
+        if (!sandbox.empty())
+          sandboxes_.push_back(sandbox);
       }
     });
   }
   for (auto& t : threads)
     t.join();
-  mode_result r;
-  r.wall_ms = ms_since(t0);
-  remove_pods(cri, sandboxes);
-  r.pods = pods;
-  r.workers = workers;
-  std::vector<double> sandbox, create_start;
+  out->wall_ms += ms_since(t0);
+  out->pods += count;
   for (const auto& t : timings) {
     if (!t.ok) {
-      ++r.failures;
+      ++out->failures;
       continue;
     }
-    r.latency_ms.push_back(t.total());
-    sandbox.push_back(t.run_sandbox_ms);
-    create_start.push_back(t.create_ms + t.start_ms);
+    out->latency_ms.push_back(t.total());
+    out->parts["run_sandbox"].push_back(t.run_sandbox_ms);
+    out->parts["create"].push_back(t.create_ms);
+    out->parts["start"].push_back(t.start_ms);
   }
-  r.details["run_sandbox_p50_ms"] = round2(percentile(sandbox, 0.5));
-  r.details["create_start_p50_ms"] = round2(percentile(create_start, 0.5));
-  return r;
+}
+
+void raw_cri_half::remove_all() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& id : sandboxes_) {
+    rt::await_status([&](auto cb) { cri_.stop_pod_sandbox(id, call_timeout, cb); });
+    rt::await_status([&](auto cb) { cri_.remove_pod_sandbox(id, call_timeout, cb); });
+  }
+  sandboxes_.clear();
 }
 
 } // namespace troupe::bench

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "actors/http/tls.hpp"
+#include "benchmarks/pod_start_cri_log.hpp"
 
 namespace troupe::bench {
 namespace {
@@ -112,11 +113,12 @@ bool troupe_cluster::wait_node_ready(std::string* why) {
   return false;
 }
 
-mode_result troupe_cluster::run(int pods, int workers, const std::string& prefix) {
+void troupe_cluster::run(int first, int count, int workers, const std::string& prefix, mode_result* out) {
   struct sample {
-    double total = -1, post = 0, added = 0, first_status = 0;
+    double post = 0;
+    std::optional<pod_times> times;
   };
-  std::vector<sample> samples(static_cast<size_t>(pods));
+  std::vector<sample> samples(static_cast<size_t>(count));
   std::atomic<int> next{0};
   std::mutex created_mu;
   const auto pods_url = server_.url() + "/api/v1/namespaces/bench/pods";
@@ -130,8 +132,8 @@ mode_result troupe_cluster::run(int pods, int workers, const std::string& prefix
   for (int w = 0; w < workers; ++w) {
     threads.emplace_back([&, w] {
       auto& c = *clients[static_cast<size_t>(w)];
-      for (int i; !interrupted() && (i = next++) < pods;) {
-        const auto name = prefix + "-" + std::to_string(i);
+      for (int i; !interrupted() && (i = next++) < count;) {
+        const auto name = prefix + "-" + std::to_string(first + i);
         watch_->posted(name);
         const auto sent = clock_type::now();
         auto r = c.request("POST", pods_url, {}, pod_json(name, options_.node_name));
@@ -145,48 +147,55 @@ mode_result troupe_cluster::run(int pods, int workers, const std::string& prefix
           std::lock_guard<std::mutex> lock(created_mu);
           created_.push_back(name);
         }
-        auto times = watch_->wait_running(name, clock_type::now() + pod_timeout);
-        if (!times) {
+        auto& s = samples[static_cast<size_t>(i)];
+        s.post = post_ms;
+        s.times = watch_->wait_running(name, clock_type::now() + pod_timeout);
+        if (!s.times)
           std::fprintf(stderr, "pod_start: pod %s not Running within %lld s\n", name.c_str(),
                        static_cast<long long>(pod_timeout.count()));
-          continue;
-        }
-        auto& s = samples[static_cast<size_t>(i)];
-        s.total = ms_between(*times->posted, *times->running);
-        s.post = post_ms;
-        s.added = times->added ? ms_between(*times->posted, *times->added) : 0;
-        s.first_status = times->first_modified ? ms_between(*times->posted, *times->first_modified) : 0;
       }
     });
   }
   for (auto& t : threads)
     t.join();
-  mode_result r;
-  r.wall_ms = ms_since(t0);
-  r.pods = pods;
-  r.workers = workers;
-  std::vector<double> post, added, first_status, status_to_running;
-  for (const auto& s : samples) {
-    if (s.total < 0) {
-      ++r.failures;
+  out->wall_ms += ms_since(t0);
+  out->pods += count;
+  for (int i = 0; i < count; ++i) {
+    const auto& s = samples[static_cast<size_t>(i)];
+    if (!s.times) {
+      ++out->failures;
       continue;
     }
-    r.latency_ms.push_back(s.total);
-    post.push_back(s.post);
-    added.push_back(s.added);
-    first_status.push_back(s.first_status);
-    status_to_running.push_back(s.total - s.first_status);
+    const auto& t = *s.times;
+    times_[prefix + "-" + std::to_string(first + i)] = t;
+    out->latency_ms.push_back(ms_between(*t.posted, *t.running));
+    out->parts["post"].push_back(s.post);
+    if (t.added)
+      out->parts["watch_added"].push_back(ms_between(*t.posted, *t.added));
+    if (t.first_modified)
+      out->parts["first_status"].push_back(ms_between(*t.posted, *t.first_modified));
   }
-  // Where the time goes, as the watch sees it: the create's answer, its ADDED event, the node's
-  // first status write (its first MODIFIED event), and from there to Running.
-  r.details["post_p50_ms"] = round2(percentile(post, 0.5));
-  r.details["watch_added_p50_ms"] = round2(percentile(added, 0.5));
-  r.details["first_status_p50_ms"] = round2(percentile(first_status, 0.5));
-  r.details["first_status_p99_ms"] = round2(percentile(first_status, 0.99));
-  r.details["first_status_to_running_p50_ms"] = round2(percentile(status_to_running, 0.5));
-  r.details["first_status_to_running_p99_ms"] = round2(percentile(status_to_running, 0.99));
-  r.details["watch_reconnects"] = watch_->reconnects();
-  return r;
+}
+
+void troupe_cluster::add_cri_breakdown(const std::string& containerd_log, mode_result* out) const {
+  const auto calls = parse_cri_log(testing::slurp(containerd_log));
+  auto ms = [](int64_t a, int64_t b) { return static_cast<double>(b - a) / 1e6; };
+  int missing = 0;
+  for (const auto& [name, t] : times_) {
+    auto it = calls.find(name);
+    if (it == calls.end() || !it->second.complete()) {
+      ++missing;
+      continue;
+    }
+    const auto& c = it->second;
+    out->parts["to_sandbox"].push_back(ms(unix_ns(*t.posted), c.sandbox_begin));
+    out->parts["cri_calls"].push_back(ms(c.sandbox_begin, c.sandbox_end) + ms(c.create_begin, c.create_end) +
+                                      ms(c.start_begin, c.start_end));
+    out->parts["between_calls"].push_back(ms(c.sandbox_end, c.create_begin) + ms(c.create_end, c.start_begin));
+    out->parts["to_running"].push_back(ms(c.start_end, unix_ns(*t.running)));
+  }
+  if (missing)
+    std::fprintf(stderr, "pod_start: %d pods without all three calls in containerd's log\n", missing);
 }
 
 bool troupe_cluster::delete_pods(std::string* why) {
@@ -208,6 +217,7 @@ bool troupe_cluster::delete_pods(std::string* why) {
   }
   watch_->forget(created_);
   created_.clear();
+  times_.clear();
   return true;
 }
 

@@ -10,6 +10,7 @@
 // run() created and waits for every DELETED event. stop() (and the destructor) stop the node and
 // then the server by PID.
 
+#include <map>
 #include <memory>
 #include <string>
 #include <sys/types.h>
@@ -38,8 +39,15 @@ public:
 
   /// Server up, namespace "bench", node joined and Ready, the watch open. false + `why` otherwise.
   bool start(std::string* why);
-  /// `pods` pods named <prefix>-<i> by `workers` clients (see above).
-  mode_result run(int pods, int workers, const std::string& prefix);
+  /// Pods <prefix>-<first> .. <prefix>-<first+count-1> by `workers` clients (see above), added to
+  /// `out` (parts: post, watch_added, first_status = the node's first status write as seen by
+  /// the watch).
+  void run(int first, int count, int workers, const std::string& prefix, mode_result* out);
+  /// Splits the latency of the pods run() made since the last delete_pods() by containerd's log
+  /// (pod_start_cri_log.hpp) into parts of `out`: to_sandbox (POST -> RunPodSandbox begins),
+  /// cri_calls (the three calls, as containerd timed them), between_calls (Troupe's gaps between
+  /// them), to_running (StartContainer returned -> Running seen by the watch).
+  void add_cri_breakdown(const std::string& containerd_log, mode_result* out) const;
   /// Deletes the pods run() created and waits for their DELETED events; false + `why` on timeout.
   bool delete_pods(std::string* why);
   /// Stops the node, then the server (SIGTERM, SIGKILL after a grace); idempotent.
@@ -55,10 +63,11 @@ private:
   http::client_options client_options() const;
 
   troupe_options options_;
-  testing::server_process server_{"troupe-pod-start"};
+  testing::server_process server_{"troupe-pod-start-api"};
   std::unique_ptr<testing::node_process> node_;
   std::unique_ptr<pod_watch> watch_;
   std::vector<std::string> created_;
+  std::map<std::string, pod_times> times_;  // of the pods that came up, since delete_pods()
 };
 
 } // namespace troupe::bench
