@@ -79,6 +79,9 @@ TEST_CASE("hollow node: joins, runs a pod, stops and comes back", "[node][integr
   CHECK(events.output.find("Started") != std::string::npos);
   auto logs = server.kubectl("logs web");
   CHECK(logs.code == 0);  // a hollow node's containers write nothing
+  auto metrics = sh("curl -s http://127.0.0.1:" + std::to_string(node.metrics_port) + "/metrics");
+  CHECK(metrics.output.find("troupe_node_connected{node=\"hollow1\"} 1") != std::string::npos);
+  CHECK(metrics.output.find("troupe_node_pod_actors{node=\"hollow1\"} 1") != std::string::npos);
 
   // SIGTERM: exit 0; the restarted agent reuses its credentials (no token needed) and
   // re-registers; the pod keeps its status.
