@@ -31,6 +31,10 @@ namespace troupe::node_agent::probe {
 class prober;
 } // namespace troupe::node_agent::probe
 
+namespace troupe::node_agent::metrics {
+class node_metrics;
+} // namespace troupe::node_agent::metrics
+
 namespace troupe::node_agent {
 
 using pod_ptr = std::shared_ptr<const troupe::core::v1::Pod>;
@@ -82,6 +86,10 @@ struct pod_actor_context {
   /// Wall-clock time, comparable with the runtime's timestamps (CONVENTIONS 2). Empty: the
   /// system clock. Tests on a fake_runtime pass its clock.
   std::function<std::chrono::system_clock::time_point()> clock;
+  /// The node's kubelet_* / prober_* metrics (node-agent/metrics/node_metrics.hpp), shared by the
+  /// node's pod actors: pod start latency, sandbox and container starts, probe results, restart
+  /// counts, the running gauges. Null: nothing is recorded.
+  std::shared_ptr<metrics::node_metrics> metrics;
 };
 
 /// A pod actor. Spawned by the node actor with (context, pod, parent); reports pod_report to
