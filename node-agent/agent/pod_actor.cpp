@@ -69,6 +69,40 @@ probe::probe_target pod_actor_state::target(const std::string& container_id,
                              m.name() + "_" + m.namespace_() + "(" + m.uid() + ")"};
 }
 
+metrics::pod_ref pod_actor_state::metrics_ref() const {
+  const auto& m = pod->metadata();
+  return {m.namespace_(), m.name(), m.uid()};
+}
+
+void pod_actor_state::record_runtime_state(const pod::runtime_snapshot& s) {
+  if (!ctx.metrics)
+    return;
+  metrics::container_state_counts n;
+  for (const auto& c : s.containers)
+    switch (c.state) {
+    case runtime::container_state::created: ++n.created; break;
+    case runtime::container_state::running: ++n.running; break;
+    case runtime::container_state::exited: ++n.exited; break;
+    case runtime::container_state::unknown: ++n.unknown; break;
+    }
+  const bool ready = s.sandbox && s.sandbox->state == runtime::sandbox_state::ready;
+  ctx.metrics->pod_runtime_state(pod->metadata().uid(), ready, n);
+}
+
+void pod_actor_state::record_status(const v1::PodStatus& before, const v1::PodStatus& status) {
+  if (!ctx.metrics)
+    return;
+  // The kubelet observes the start once, when a status first says Running.
+  if (!start_recorded && status.phase() == "Running" && before.phase() != "Running") {
+    start_recorded = true;
+    ctx.metrics->pod_started(now() - first_seen);
+  }
+  auto ref = metrics_ref();
+  for (const auto* list : {&status.initcontainerstatuses(), &status.containerstatuses()})
+    for (const auto& c : *list)
+      ctx.metrics->container_restarts(ref, c.name(), c.restartcount());
+}
+
 void pod_actor_state::event(const pod::event_target& on, const std::string& type,
                             const std::string& reason, const std::string& message) {
   auto t = now();
@@ -109,6 +143,7 @@ void pod_actor_state::on_snapshot(uint64_t r, const snapshot_ptr& s) {
     return;
   }
   snap = s;
+  record_runtime_state(*s);
   if (s->sandbox) {
     sandbox_id = s->sandbox->id;
     if (!s->sandbox->ip.empty())
@@ -152,6 +187,8 @@ void pod_actor_state::on_snapshot(uint64_t r, const snapshot_ptr& s) {
     for (const auto& e : left.errors)
       event({}, "Warning", "FailedKillPod", "error cleaning up pod: " + e);
     report(true);
+    if (ctx.metrics)
+      ctx.metrics->forget_pod(metrics_ref());
     self->quit();
     return;
   }
@@ -231,6 +268,8 @@ void pod_actor_state::report(bool finished) {
   auto status = pod::compute_pod_status(pod->spec(), pod::make_pod_observation(*snap, in),
                                         published, now());
   bool changed = !published_once || status.SerializeAsString() != published.SerializeAsString();
+  if (changed)
+    record_status(published, status);
   published = status;
   published_once = true;
   auto evs = events.take();
@@ -272,6 +311,8 @@ caf::behavior pod_actor(caf::stateful_actor<pod_actor_state>* self, pod_actor_co
     st.published.set_qosclass(pod::qos_class(st.pod->spec()));
   if (st.pod->metadata().has_deletiontimestamp())
     st.deletion_started = st.now();
+  st.first_seen = st.now();
+  st.start_recorded = st.published.phase() == "Running";  // adopted: it started before
   st.start_round();
   return {
     [self](pod_atom, pod_ptr& p) {

@@ -17,6 +17,9 @@ milliseconds left(time_point deadline, time_point now) {
   return d.count() > 0 ? d : milliseconds(0);
 }
 
+// kubelet_started_containers_total's container_type.
+const char* container_type(bool init) { return init ? "init_container" : "container"; }
+
 int64_t pod_grace_seconds(const v1::Pod& pod) {
   if (pod.spec().has_terminationgraceperiodseconds())
     return pod.spec().terminationgraceperiodseconds();
@@ -102,6 +105,8 @@ void pod_actor_state::apply(const pod::sync_action& a) {
       sandbox_cfg_id = sandbox_id;
     }
     auto cfg = pod::make_container_config(*pod, *c, a.init, a.attempt, pod_ip, facts);
+    if (ctx.metrics)
+      ctx.metrics->container_start(container_type(a.init));
     rt->create_container(sandbox_id, cfg, *sandbox_cfg, timeout,
                          on_value<std::string>(answer(stage::created)));
     return;
@@ -146,6 +151,8 @@ void pod_actor_state::on_step(uint64_t r, stage s, const call_result& res) {
   };
   switch (s) {
   case stage::sandbox_run:
+    if (ctx.metrics)
+      ctx.metrics->sandbox_start(!ok);
     if (!ok) {
       event({}, "Warning", "FailedCreatePodSandBox",
             "Failed to create pod sandbox: " + res.status.to_string());
@@ -194,6 +201,9 @@ void pod_actor_state::on_step(uint64_t r, stage s, const call_result& res) {
     return;
   case stage::created:
     if (!ok) {
+      if (ctx.metrics)
+        ctx.metrics->container_start_error(container_type(a.init),
+                                           runtime::to_string(res.status.get_code()));
       event(on, "Warning", "Failed", "Error: " + res.status.message());
       errors[a.container] =
         pod::waiting_container{a.container, "CreateContainerError", res.status.message()};
@@ -207,6 +217,9 @@ void pod_actor_state::on_step(uint64_t r, stage s, const call_result& res) {
     return;
   case stage::started: {
     if (!ok) {  // kubelet: waiting RunContainerError, the StartError exit as lastState
+      if (ctx.metrics)
+        ctx.metrics->container_start_error(container_type(a.init),
+                                           runtime::to_string(res.status.get_code()));
       event(on, "Warning", "Failed", "Error: " + res.status.message());
       errors[a.container] =
         pod::waiting_container{a.container, "RunContainerError", res.status.message()};

@@ -132,6 +132,9 @@ void pod_actor_state::on_probed(const std::string& container, int kind, uint64_t
   auto began = p.began.count(kind) ? p.began[kind] : now();
   p.began.erase(kind);
   const auto k = static_cast<probe_kind>(kind);
+  if (ctx.metrics)  // a warning is a success, as the kubelet counts it
+    ctx.metrics->probe_result(metrics_ref(), container, kind_name(k),
+                              out.passed() ? "successful" : "failed", now() - began);
   const pod::event_target on{container, false};
   if (!out.passed())
     event(on, "Warning", "Unhealthy", pod::wording::probe_failed(kind_name(k), out.message));

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "node-agent/agent/agent_protocol.hpp"
+#include "node-agent/metrics/node_metrics.hpp"
 #include "node-agent/pod/crash_backoff.hpp"
 #include "node-agent/pod/pod_events.hpp"
 #include "node-agent/pod/pod_observations.hpp"
@@ -108,6 +109,8 @@ struct pod_actor_state {
   uint64_t wake_generation = 0;
   v1::PodStatus published;
   bool published_once = false;
+  time_point first_seen{};      // when this actor began: kubelet_pod_start_duration_seconds
+  bool start_recorded = false;  // observed once per pod (or it ran already when adopted)
   pod::event_recorder events;
 
   // pod_actor.cpp
@@ -123,6 +126,9 @@ struct pod_actor_state {
              const std::string& message);
   const v1::Container* spec_container(const std::string& name, bool* init = nullptr) const;
   probe::probe_target target(const std::string& container_id, const v1::Container& c) const;
+  metrics::pod_ref metrics_ref() const;
+  void record_runtime_state(const pod::runtime_snapshot& s);   // the running gauges
+  void record_status(const v1::PodStatus& before, const v1::PodStatus& now);  // start, restarts
 
   // pod_actor_actions.cpp
   void apply(const pod::sync_action& a);
