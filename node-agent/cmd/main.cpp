@@ -19,11 +19,14 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "actors/metrics/process_metrics.hpp"
 #include "actors/protocol/node_protocol.hpp"
 #include "node-agent/agent/node_actor.hpp"
 #include "node-agent/agent/pod_actor.hpp"
 #include "node-agent/cmd/node_config.hpp"
 #include "node-agent/join/join_client.hpp"
+#include "node-agent/metrics/instrumented_runtime.hpp"
+#include "node-agent/metrics/node_metrics.hpp"
 #include "node-agent/probe/prober.hpp"
 #include "node-agent/runtime/cri_runtime.hpp"
 #include "node-agent/runtime/fake_runtime.hpp"
@@ -145,6 +148,14 @@ int run(const cmd::node_config& config, const join::node_credentials& creds) {
     .Register(*registry)
     .Add({{"node", config.name}})
     .Set(static_cast<double>(std::time(nullptr)));
+  // With /metrics on: the kubelet's pod, probe and CRI metrics (every runtime call through the
+  // instrumented decorator, probes' exec included) and process_*.
+  std::shared_ptr<troupe::node_agent::metrics::node_metrics> pod_metrics;
+  if (exposer) {
+    pod_metrics = std::make_shared<troupe::node_agent::metrics::node_metrics>(registry);
+    rt = std::make_shared<troupe::node_agent::metrics::instrumented_runtime>(rt, pod_metrics);
+    exposer->RegisterCollectable(std::make_shared<troupe::metrics::process_metrics>());
+  }
 
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
@@ -176,6 +187,7 @@ int run(const cmd::node_config& config, const join::node_credentials& creds) {
   nc.pod_context.settings.backoff_max = timing.backoff_max;
   nc.pod_context.settings.resync = timing.resync;
   nc.pod_context.prober = std::make_shared<probe::prober>(rt);
+  nc.pod_context.metrics = pod_metrics;
   nc.spawn_pod = [](caf::actor_system& s, pod_actor_context ctx, pod_ptr pod, caf::actor parent) {
     return spawn_pod_actor(s, std::move(ctx), std::move(pod), std::move(parent));
   };

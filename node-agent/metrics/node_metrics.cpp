@@ -36,6 +36,11 @@ const std::vector<double>& default_buckets() {
 
 } // namespace
 
+node_metrics::node_metrics(std::shared_ptr<prometheus::Registry> registry)
+    : node_metrics(*registry) {
+  keep_ = std::move(registry);
+}
+
 node_metrics::node_metrics(prometheus::Registry& r) {
   pod_start_ = &prometheus::BuildHistogram()
                   .Name("kubelet_pod_start_duration_seconds")

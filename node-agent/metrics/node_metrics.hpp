@@ -28,6 +28,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -65,6 +66,9 @@ class node_metrics {
 public:
   /// Registers every family above in `registry`, which must outlive this object.
   explicit node_metrics(prometheus::Registry& registry);
+  /// The same, and keeps the registry alive as long as this object (a runtime thread may record
+  /// a late answer while the process shuts down).
+  explicit node_metrics(std::shared_ptr<prometheus::Registry> registry);
   node_metrics(const node_metrics&) = delete;
   node_metrics& operator=(const node_metrics&) = delete;
 
@@ -104,6 +108,7 @@ private:
   };
   void apply_share(const pod_share& s, int sign);
 
+  std::shared_ptr<prometheus::Registry> keep_;
   prometheus::Histogram* pod_start_ = nullptr;
   prometheus::Family<prometheus::Counter>* operations_ = nullptr;
   prometheus::Family<prometheus::Counter>* operation_errors_ = nullptr;
