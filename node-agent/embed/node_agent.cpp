@@ -13,6 +13,8 @@
 #include "node-agent/agent/node_actor.hpp"
 #include "node-agent/agent/pod_actor.hpp"
 #include "node-agent/cmd/node_config.hpp"
+#include "node-agent/metrics/instrumented_runtime.hpp"
+#include "node-agent/metrics/node_metrics.hpp"
 #include "node-agent/probe/prober.hpp"
 #include "node-agent/runtime/cri_runtime.hpp"
 #include "node-agent/runtime/fake_runtime.hpp"
@@ -175,6 +177,11 @@ start_result start_node_agent(caf::actor_system& sys, const node_agent_options& 
   }
   auto timing = cmd::timing_of(options.profile);
   auto rt = make_runtime(options);
+  std::shared_ptr<metrics::node_metrics> pod_metrics;
+  if (options.metrics_registry) {
+    pod_metrics = std::make_shared<metrics::node_metrics>(options.metrics_registry);
+    rt = std::make_shared<metrics::instrumented_runtime>(rt, pod_metrics);
+  }
 
   node_actor_config nc;
   nc.node.name = options.node_name;
@@ -194,6 +201,7 @@ start_result start_node_agent(caf::actor_system& sys, const node_agent_options& 
   nc.pod_context.settings.backoff_max = timing.backoff_max;
   nc.pod_context.settings.resync = timing.resync;
   nc.pod_context.prober = std::make_shared<probe::prober>(rt);
+  nc.pod_context.metrics = pod_metrics;
   nc.spawn_pod = [](caf::actor_system& s, pod_actor_context ctx, pod_ptr pod, caf::actor parent) {
     return spawn_pod_actor(s, std::move(ctx), std::move(pod), std::move(parent));
   };

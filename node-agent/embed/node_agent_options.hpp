@@ -21,6 +21,10 @@ namespace troupe::node_agent::runtime {
 class container_runtime;
 }
 
+namespace prometheus {
+class Registry;
+}
+
 namespace troupe::node_agent::embed {
 
 enum class runtime_kind {
@@ -57,6 +61,13 @@ struct node_agent_options {
   /// connection ..."). Called from CAF worker threads: must be thread-safe and must not block.
   /// Empty: stderr, prefixed with a UTC time and "node-agent <name>:".
   std::function<void(const std::string&)> log;
+
+  /// Where the agent registers the kubelet's pod, probe and CRI metrics
+  /// (node-agent/metrics/node_metrics.hpp: kubelet_pod_start_duration_seconds,
+  /// kubelet_runtime_operations_*, prober_probe_total, ...), e.g. the registry the service's own
+  /// prometheus::Exposer serves; the runtime is then wrapped in metrics::instrumented_runtime.
+  /// Null: no metrics. The agent shares ownership.
+  std::shared_ptr<prometheus::Registry> metrics_registry;
 };
 
 /// The first problem with the options' shape (required fields, URL, token form, runtime
