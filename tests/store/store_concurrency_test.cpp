@@ -1,6 +1,8 @@
 // The shared store suite, part 4: writers racing on one object, and group commit.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -68,8 +70,21 @@ TEMPLATE_TEST_CASE("store: racing read-modify-write has one winner per revision,
 
 TEMPLATE_TEST_CASE("store: concurrent writers share group commits", "[unit][store]", memory_backend,
                    rocksdb_backend) {
+  // The first group commit holds its committing thread for 200 ms (through the observer, which
+  // runs there), so the other writers are certainly queued behind it: on a loaded machine the
+  // threads could otherwise take turns and every commit carry one write.
+  struct slow_first_commit : store::store_observer {
+    std::atomic<bool> first{true};
+    void write_done(std::string_view, double, bool) override {}
+    void committed(size_t, double, int64_t) override {
+      if (first.exchange(false))
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  };
   TestType backend;
-  auto s = backend.open();
+  store::store_options options;
+  options.observer = std::make_shared<slow_first_commit>();
+  auto s = backend.open(options);
   constexpr int threads = 16;
   constexpr int each = 20;
   std::vector<std::thread> pool;
