@@ -254,9 +254,10 @@ void prober::run_probe(const v1::Probe& p, const probe_target& target, probe_cal
     if (!port.error.empty())
       return impl_->answer(s, failure(port.error));
     std::string host = h.tcpsocket().host().empty() ? target.pod_ip : h.tcpsocket().host();
-    auto deadline = clock::now() + timeout;
-    impl_->post(s, [host, port = port.port, deadline, stop_fd] {
-      auto r = tcp_connect(host, port, deadline, stop_fd);
+    // A probe's timeout starts when it is tried, not while it waits for a thread (the kubelet
+    // has a goroutine per probe; a busy pool must not turn into failed probes).
+    impl_->post(s, [host, port = port.port, timeout, stop_fd] {
+      auto r = tcp_connect(host, port, clock::now() + timeout, stop_fd);
       return r.empty() ? success() : failure(r);
     });
   } else if (h.has_httpget()) {
@@ -266,9 +267,8 @@ void prober::run_probe(const v1::Probe& p, const probe_target& target, probe_cal
     std::string host = h.httpget().host().empty() ? target.pod_ip : h.httpget().host();
     auto url = make_url(h.httpget().scheme(), host, port.port, h.httpget().path());
     auto headers = request_headers(h.httpget().httpheaders(), probe_user_agent);
-    auto deadline = clock::now() + timeout;
-    impl_->post(s, [url, headers, deadline, stop_fd] {
-      auto r = http_get(url, headers, deadline, stop_fd);
+    impl_->post(s, [url, headers, timeout, stop_fd] {
+      auto r = http_get(url, headers, clock::now() + timeout, stop_fd);
       if (!r.error.empty())
         return failure(r.error);
       auto v = judge_http_response(r.response);

@@ -64,7 +64,9 @@ public:
   prober(const prober&) = delete;
   prober& operator=(const prober&) = delete;
 
-  /// One attempt of `p` (exec, tcpSocket, httpGet or grpc) with p.timeoutSeconds (default 1).
+  /// One attempt of `p` (exec, tcpSocket, httpGet or grpc) with p.timeoutSeconds (default 1),
+  /// counted from when the attempt starts (a probe waiting for a free thread does not time out).
+  /// Hooks instead count `limit` from the call: it is the caller's remaining grace period.
   void run_probe(const troupe::core::v1::Probe& p, const probe_target& target, probe_callback cb);
 
   /// Runs a lifecycle handler (postStart / preStop) within `limit`.

@@ -372,6 +372,23 @@ TEST_CASE("prober: never more than `threads` probes at once", "[probe]") {
   CHECK(took >= 550ms);  // three rounds of two
 }
 
+TEST_CASE("prober: a probe's timeout starts when it is tried, not while it is queued", "[probe]") {
+  test_server srv([](const std::string&) {
+    std::this_thread::sleep_for(600ms);
+    return http_answer(200, "");
+  });
+  probe::prober pr(nullptr, 1);
+  outcomes out;
+  for (int i = 0; i < 3; ++i)  // the third starts after ~1.2 s, past its 1 s from the call
+    pr.run_probe(http_probe(srv.port(), "/", 1), target(), out.slot(i));
+  for (int i = 0; i < 3; ++i) {
+    INFO("probe " << i);
+    auto o = out.one(i);
+    CHECK(o.what == result::success);
+    CHECK(o.message.empty());
+  }
+}
+
 TEST_CASE("prober: destruction answers calls in flight once, with a failure", "[probe]") {
   fake_pod p;
   p.fake->hang_exec("app");
