@@ -151,10 +151,12 @@ int run(const cmd::node_config& config, const join::node_credentials& creds) {
   // With /metrics on: the kubelet's pod, probe and CRI metrics (every runtime call through the
   // instrumented decorator, probes' exec included) and process_*.
   std::shared_ptr<troupe::node_agent::metrics::node_metrics> pod_metrics;
+  // The exposer keeps only a weak_ptr to what it serves.
+  auto process = std::make_shared<troupe::metrics::process_metrics>();
   if (exposer) {
     pod_metrics = std::make_shared<troupe::node_agent::metrics::node_metrics>(registry);
     rt = std::make_shared<troupe::node_agent::metrics::instrumented_runtime>(rt, pod_metrics);
-    exposer->RegisterCollectable(std::make_shared<troupe::metrics::process_metrics>());
+    exposer->RegisterCollectable(process);
   }
 
   caf::actor_system_config cfg;
