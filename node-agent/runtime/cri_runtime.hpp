@@ -20,7 +20,11 @@ namespace troupe::node_agent::runtime {
 struct cri_runtime_options {
   /// "unix:///abs/path/containerd.sock" or an absolute path ("/abs/path" gets "unix://").
   std::string endpoint;
-  std::size_t threads = 4;
+  /// Blocking gRPC calls run on this many threads. Long calls (a stop waiting out a grace period,
+  /// a pull, an exec probe) hold one each, so there are enough that quick ones (listings, status,
+  /// the node's runtime conditions) do not queue behind them: with 4, deleting 50 pods took minutes
+  /// and the node's Ready condition flapped (benchmarks/pod_start). Idle threads cost little.
+  std::size_t threads = 16;
   timeout operation_margin = std::chrono::seconds(10);
 };
 
