@@ -102,7 +102,7 @@ TEST_CASE("init_cluster refuses a damaged join-token file and leaves it alone", 
   CHECK(slurp(c.data_dir + "/join-token") == "not-a-token\n");
 }
 
-TEST_CASE("--print-join-token parses as its own action", "[nodes]") {
+TEST_CASE("troupe-server --print-join-token parses as its own action", "[nodes]") {
   auto out = srv::parse_server_args({"--print-join-token", "--data-dir", "/tmp/x"});
   CHECK(out.what == srv::parse_outcome::action::print_join_token);
   CHECK(out.config.data_dir == "/tmp/x");

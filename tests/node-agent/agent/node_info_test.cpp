@@ -142,7 +142,7 @@ TEST_CASE("host facts: /proc/meminfo and /etc/os-release", "[node]") {
   CHECK_FALSE(real.kernel_version.empty());
 }
 
-TEST_CASE("--node-labels", "[node]") {
+TEST_CASE("node_info: --node-labels", "[node]") {
   std::map<std::string, std::string> out;
   CHECK(parse_node_labels("a=1,example.com/b=two,c=", out).empty());
   CHECK(out == std::map<std::string, std::string>{{"a", "1"}, {"c", ""}, {"example.com/b", "two"}});
