@@ -1,5 +1,7 @@
 #include "node-agent/join/node_csr.hpp"
 
+#include "actors/http/openssl_handles.hpp"
+
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -17,45 +19,16 @@ namespace troupe::node_agent::join {
 
 namespace {
 
-template <class T, void (*Free)(T*)>
-struct free_with {
-  void operator()(T* p) const { Free(p); }
-};
-using bio_ptr = std::unique_ptr<BIO, free_with<BIO, BIO_free_all>>;
-using key_ptr = std::unique_ptr<EVP_PKEY, free_with<EVP_PKEY, EVP_PKEY_free>>;
-using x509_ptr = std::unique_ptr<X509, free_with<X509, X509_free>>;
-using req_ptr = std::unique_ptr<X509_REQ, free_with<X509_REQ, X509_REQ_free>>;
-using store_ptr = std::unique_ptr<X509_STORE, free_with<X509_STORE, X509_STORE_free>>;
-using store_ctx_ptr =
-  std::unique_ptr<X509_STORE_CTX, free_with<X509_STORE_CTX, X509_STORE_CTX_free>>;
-
-std::string openssl_error(const std::string& what) {
-  unsigned long code = ERR_get_error();
-  std::string out = what;
-  if (code != 0) {
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof buf);
-    out += ": ";
-    out += buf;
-  }
-  ERR_clear_error();
-  return out;
-}
-
-bio_ptr read_bio(const std::string& pem) {
-  return bio_ptr{BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()))};
-}
-
-std::string drain(BIO* bio) {
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio, &data);
-  return std::string(data, static_cast<size_t>(n));
-}
-
-x509_ptr parse_cert(const std::string& pem) {
-  auto bio = read_bio(pem);
-  return x509_ptr{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)};
-}
+using http::ossl::bio_ptr;
+using http::ossl::drain;
+using http::ossl::key_ptr;
+using http::ossl::openssl_error;
+using http::ossl::parse_cert;
+using http::ossl::read_bio;
+using http::ossl::req_ptr;
+using http::ossl::store_ctx_ptr;
+using http::ossl::store_ptr;
+using http::ossl::x509_ptr;
 
 std::string add_name_entry(X509_NAME* name, const char* field, const std::string& value) {
   if (!X509_NAME_add_entry_by_txt(name, field, MBSTRING_ASC,
