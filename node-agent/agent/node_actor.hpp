@@ -29,7 +29,7 @@
 
 #include "node-agent/agent/agent_protocol.hpp"
 #include "node-agent/agent/node_info.hpp"
-#include "node-agent/agent/node_metrics.hpp"
+#include "node-agent/agent/connection_metrics.hpp"
 
 namespace troupe::node_agent {
 
@@ -70,8 +70,8 @@ struct node_actor_config {
   std::function<void(const std::string&)> log;
   /// Wall clock for event names and status times; default: the system clock.
   std::function<std::chrono::system_clock::time_point()> clock;
-  /// Counters and gauges (node_metrics.hpp); default: none.
-  node_metrics metrics;
+  /// Counters and gauges (connection_metrics.hpp); default: none.
+  connection_metrics metrics;
 };
 
 /// Spawns the node actor. The handle is untyped (it also receives pod_report and its own timers);

@@ -195,7 +195,7 @@ int run(const cmd::node_config& config, const join::node_credentials& creds) {
   };
   nc.timing.node_status_interval = timing.node_status_interval;
   nc.log = log_line;
-  nc.metrics = node_metrics::create(*registry, config.name);
+  nc.metrics = connection_metrics::create(*registry, config.name);
   auto node = spawn_node_actor(sys, std::move(nc));
   log_line("running node " + config.name + " (pid " + std::to_string(::getpid()) + ", runtime " +
            config.runtime + ", registry " + creds.node_address + ")");

@@ -121,7 +121,7 @@ struct fixture {
   std::string dir;
   caf::actor registry, agent, session;
   prometheus::Registry metrics_registry;
-  node_metrics metrics = node_metrics::create(metrics_registry, "node1");
+  connection_metrics metrics = connection_metrics::create(metrics_registry, "node1");
 
   fixture() {
     protocol::announce_node_protocol(cfg);

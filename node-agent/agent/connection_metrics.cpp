@@ -1,4 +1,4 @@
-#include "node-agent/agent/node_metrics.hpp"
+#include "node-agent/agent/connection_metrics.hpp"
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
@@ -8,7 +8,7 @@
 
 namespace troupe::node_agent {
 
-node_metrics node_metrics::create(prometheus::Registry& registry, const std::string& node_name) {
+connection_metrics connection_metrics::create(prometheus::Registry& registry, const std::string& node_name) {
   const std::map<std::string, std::string> labels{{"node", node_name}};
   auto counter = [&](const char* name, const char* help) {
     return &prometheus::BuildCounter().Name(name).Help(help).Register(registry).Add(labels);
@@ -16,7 +16,7 @@ node_metrics node_metrics::create(prometheus::Registry& registry, const std::str
   auto gauge = [&](const char* name, const char* help) {
     return &prometheus::BuildGauge().Name(name).Help(help).Register(registry).Add(labels);
   };
-  node_metrics m;
+  connection_metrics m;
   m.registrations = counter("troupe_node_registrations_total",
                             "Registrations of this node accepted by the server");
   m.connection_losses = counter("troupe_node_connection_losses_total",
@@ -30,21 +30,21 @@ node_metrics node_metrics::create(prometheus::Registry& registry, const std::str
   return m;
 }
 
-void node_metrics::registered() {
+void connection_metrics::registered() {
   if (registrations)
     registrations->Increment();
   if (connected)
     connected->Set(1);
 }
 
-void node_metrics::lost_connection() {
+void connection_metrics::lost_connection() {
   if (connection_losses)
     connection_losses->Increment();
   if (connected)
     connected->Set(0);
 }
 
-void node_metrics::reported(std::size_t statuses, std::size_t events) {
+void connection_metrics::reported(std::size_t statuses, std::size_t events) {
   if (reports)
     reports->Increment();
   if (reported_statuses)
@@ -53,7 +53,7 @@ void node_metrics::reported(std::size_t statuses, std::size_t events) {
     reported_events->Increment(static_cast<double>(events));
 }
 
-void node_metrics::set_pod_actors(std::size_t n) {
+void connection_metrics::set_pod_actors(std::size_t n) {
   if (pod_actors)
     pod_actors->Set(static_cast<double>(n));
 }

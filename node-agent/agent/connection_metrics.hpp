@@ -1,6 +1,6 @@
 #pragma once
 // The node actor's Prometheus metrics (served by troupe-node on --metrics-address). CAF-free.
-// Built on the process's registry; a default-constructed node_metrics counts nothing (tests,
+// Built on the process's registry; a default-constructed connection_metrics counts nothing (tests,
 // embedding without metrics).
 //   troupe_node_registrations_total        registrations accepted by the server
 //   troupe_node_connection_losses_total    DOWNs and failed heartbeats that ended a session
@@ -19,7 +19,7 @@ class Registry;
 
 namespace troupe::node_agent {
 
-struct node_metrics {
+struct connection_metrics {
   prometheus::Counter* registrations = nullptr;
   prometheus::Counter* connection_losses = nullptr;
   prometheus::Gauge* connected = nullptr;
@@ -29,7 +29,7 @@ struct node_metrics {
   prometheus::Gauge* pod_actors = nullptr;
 
   /// Registers the metrics in `registry` (kept alive by the caller) with a node label.
-  static node_metrics create(prometheus::Registry& registry, const std::string& node_name);
+  static connection_metrics create(prometheus::Registry& registry, const std::string& node_name);
 
   void registered();
   void lost_connection();
