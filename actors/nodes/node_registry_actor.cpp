@@ -229,13 +229,13 @@ node_registry_local::behavior_type node_registry(self_ptr self, node_registry_op
 
 node_registry_local spawn_node_registry(caf::actor_system& sys, node_registry_options options) {
   auto h = sys.spawn(node_registry, std::move(options));
+  // A successor (after a restart) replaces the name: erase first, since CAF 0.17's put() keeps an
+  // existing entry. The ended registry does not erase it from its cleanup: a check-then-erase
+  // there could run after the successor's put and erase the successor's entry (seen in the
+  // restart test); a dead handle left there answers requests with an error until the
+  // supervisor's restart puts the new one.
+  sys.registry().erase(node_registry_name);
   sys.registry().put(node_registry_name, caf::actor_cast<caf::strong_actor_ptr>(h));
-  // Leave the actor registry when it ends, unless a successor took the name meanwhile.
-  h->attach_functor([&sys, addr = h.address()] {
-    auto current = sys.registry().get(node_registry_name);
-    if (current && current->address() == addr)
-      sys.registry().erase(node_registry_name);
-  });
   return h;
 }
 
