@@ -1,0 +1,12 @@
+#include "actors/scheduler/node_name.hpp"
+
+namespace troupe::scheduler {
+
+fit node_name::filter(const troupe::core::v1::Pod& pod, const troupe::core::v1::Node& node) const {
+  const auto& wanted = pod.spec().nodename();
+  if (wanted.empty() || wanted == node.metadata().name())
+    return fit::ok();
+  return fit::no(reason);
+}
+
+} // namespace troupe::scheduler

@@ -1,0 +1,27 @@
+#include "actors/scheduler/taint_toleration.hpp"
+
+#include "actors/scheduler/tolerations.hpp"
+
+namespace troupe::scheduler {
+
+fit taint_toleration::filter(const troupe::core::v1::Pod& pod,
+                             const troupe::core::v1::Node& node) const {
+  for (const auto& taint : node.spec().taints()) {
+    if (taint.effect() != "NoSchedule" && taint.effect() != "NoExecute")
+      continue;
+    if (!pod_tolerates(pod, taint))
+      return fit::no("node(s) had untolerated taint {" + taint.key() + ": " + taint.value() + "}");
+  }
+  return fit::ok();
+}
+
+int taint_toleration::intolerable_preferred(const troupe::core::v1::Pod& pod,
+                                            const troupe::core::v1::Node& node) {
+  int n = 0;
+  for (const auto& taint : node.spec().taints())
+    if (taint.effect() == "PreferNoSchedule" && !pod_tolerates(pod, taint))
+      ++n;
+  return n;
+}
+
+} // namespace troupe::scheduler
