@@ -1,0 +1,26 @@
+#pragma once
+// Filter NodeAffinity: spec.nodeSelector (every pair must be a label of the node) and the required
+// node affinity terms (ORed; within a term every expression and field requirement must hold; a term
+// with none matches nothing). Operators In, NotIn, Exists, DoesNotExist, Gt, Lt (one integer value;
+// a label that is not an integer does not match); matchFields supports metadata.name with In/NotIn.
+// Reason: "node(s) didn't match Pod's node affinity/selector". The score input is the sum of the
+// weights of the preferred terms the node matches (empty terms skipped), as Kubernetes.
+#include "actors/scheduler/plugin.hpp"
+
+namespace troupe::scheduler {
+
+/// One term as Kubernetes evaluates it against a node (labels and metadata.name).
+bool node_matches_term(const troupe::core::v1::NodeSelectorTerm& term,
+                       const troupe::core::v1::Node& node);
+
+class node_affinity final : public filter_plugin {
+public:
+  static constexpr const char* reason = "node(s) didn't match Pod's node affinity/selector";
+  std::string_view name() const override { return "NodeAffinity"; }
+  fit filter(const troupe::core::v1::Pod& pod, const troupe::core::v1::Node& node) const override;
+
+  static int64_t preferred_weight(const troupe::core::v1::Pod& pod,
+                                  const troupe::core::v1::Node& node);
+};
+
+} // namespace troupe::scheduler
