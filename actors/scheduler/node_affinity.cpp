@@ -65,7 +65,8 @@ bool node_matches_term(const v1::NodeSelectorTerm& term, const v1::Node& node) {
   return true;
 }
 
-fit node_affinity::filter(const v1::Pod& pod, const v1::Node& node) const {
+fit node_affinity::filter(const v1::Pod& pod, const node_info& info) const {
+  const auto& node = info.node;
   const auto& labels = node.metadata().labels();
   for (const auto& [k, v] : pod.spec().nodeselector()) {
     auto it = labels.find(k);

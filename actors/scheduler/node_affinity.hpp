@@ -17,7 +17,7 @@ class node_affinity final : public filter_plugin {
 public:
   static constexpr const char* reason = "node(s) didn't match Pod's node affinity/selector";
   std::string_view name() const override { return "NodeAffinity"; }
-  fit filter(const troupe::core::v1::Pod& pod, const troupe::core::v1::Node& node) const override;
+  fit filter(const troupe::core::v1::Pod& pod, const node_info& info) const override;
 
   static int64_t preferred_weight(const troupe::core::v1::Pod& pod,
                                   const troupe::core::v1::Node& node);

@@ -4,8 +4,8 @@
 
 namespace troupe::scheduler {
 
-fit node_unschedulable::filter(const troupe::core::v1::Pod& pod,
-                               const troupe::core::v1::Node& node) const {
+fit node_unschedulable::filter(const troupe::core::v1::Pod& pod, const node_info& info) const {
+  const auto& node = info.node;
   if (!node.spec().unschedulable())
     return fit::ok();
   troupe::core::v1::Taint cordon;

@@ -4,6 +4,7 @@
 // FailedScheduling summary), not an error. Plugins are small, one per file, each with a table test;
 // the chain's order is documented where it is built (cheap filters first). CAF-free.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,12 +30,27 @@ struct fit {
   }
 };
 
+/// Resource amounts the scheduler adds and compares (Kubernetes' framework.Resource, the part we use).
+struct resources {
+  int64_t milli_cpu = 0;
+  int64_t memory = 0;  // bytes
+};
+
+/// A node as the filters see it (Kubernetes' NodeInfo): the Node and what its pods already take.
+/// The scheduler's cache keeps these up to date as pods are bound and leave; filters only read.
+struct node_info {
+  const troupe::core::v1::Node& node;
+  resources requested;  // sum of the requests of the pods bound to the node
+  int64_t pods = 0;     // pods bound to the node
+  explicit node_info(const troupe::core::v1::Node& n) : node(n) {}
+};
+
 class filter_plugin {
 public:
   virtual ~filter_plugin() = default;
   /// The plugin's name in Kubernetes' configuration ("TaintToleration").
   virtual std::string_view name() const = 0;
-  virtual fit filter(const troupe::core::v1::Pod& pod, const troupe::core::v1::Node& node) const = 0;
+  virtual fit filter(const troupe::core::v1::Pod& pod, const node_info& node) const = 0;
 };
 
 /// Kubernetes' FailedScheduling message: "0/2 nodes are available: 1 node(s) didn't match Pod's

@@ -4,8 +4,8 @@
 
 namespace troupe::scheduler {
 
-fit taint_toleration::filter(const troupe::core::v1::Pod& pod,
-                             const troupe::core::v1::Node& node) const {
+fit taint_toleration::filter(const troupe::core::v1::Pod& pod, const node_info& info) const {
+  const auto& node = info.node;
   for (const auto& taint : node.spec().taints()) {
     if (taint.effect() != "NoSchedule" && taint.effect() != "NoExecute")
       continue;

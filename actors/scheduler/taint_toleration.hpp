@@ -9,7 +9,7 @@ namespace troupe::scheduler {
 class taint_toleration final : public filter_plugin {
 public:
   std::string_view name() const override { return "TaintToleration"; }
-  fit filter(const troupe::core::v1::Pod& pod, const troupe::core::v1::Node& node) const override;
+  fit filter(const troupe::core::v1::Pod& pod, const node_info& info) const override;
 
   /// Score input: how many PreferNoSchedule taints the pod does not tolerate (fewer is better).
   static int intolerable_preferred(const troupe::core::v1::Pod& pod,

@@ -12,6 +12,11 @@ using namespace troupe::scheduler;
 
 namespace {
 
+/// One filter call on a node with nothing bound to it yet.
+fit run(const filter_plugin& plugin, const v1::Pod& pod, const v1::Node& node) {
+  return plugin.filter(pod, node_info{node});
+}
+
 v1::Taint taint(const std::string& key, const std::string& value, const std::string& effect) {
   v1::Taint t;
   t.set_key(key);
@@ -80,23 +85,23 @@ TEST_CASE("tolerations match taints as Kubernetes' ToleratesTaint", "[scheduler]
 
 TEST_CASE("NodeName: a pod naming its node fits only there", "[scheduler]") {
   node_name plugin;
-  CHECK(plugin.filter(pod(), node("node1")).fits());
-  CHECK(plugin.filter(pod({}, "node1"), node("node1")).fits());
-  auto f = plugin.filter(pod({}, "node2"), node("node1"));
+  CHECK(run(plugin, pod(), node("node1")).fits());
+  CHECK(run(plugin, pod({}, "node1"), node("node1")).fits());
+  auto f = run(plugin, pod({}, "node2"), node("node1"));
   CHECK(f.code == fit_code::unschedulable_and_unresolvable);
   CHECK(f.reason == "node(s) didn't match the requested node name");
 }
 
 TEST_CASE("NodeUnschedulable: cordoned nodes take only pods tolerating the cordon", "[scheduler]") {
   node_unschedulable plugin;
-  CHECK(plugin.filter(pod(), node("n")).fits());
-  auto f = plugin.filter(pod(), node("n", {}, true));
+  CHECK(run(plugin, pod(), node("n")).fits());
+  auto f = run(plugin, pod(), node("n", {}, true));
   CHECK(!f.fits());
   CHECK(f.reason == "node(s) were unschedulable");
-  CHECK(plugin.filter(pod({toleration("node.kubernetes.io/unschedulable", "Exists", "", "NoSchedule")}),
+  CHECK(run(plugin, pod({toleration("node.kubernetes.io/unschedulable", "Exists", "", "NoSchedule")}),
                       node("n", {}, true)).fits());
-  CHECK(plugin.filter(pod({toleration("", "Exists", "", "")}), node("n", {}, true)).fits());
-  CHECK(!plugin.filter(pod({toleration("node.kubernetes.io/unschedulable", "Exists", "", "NoExecute")}),
+  CHECK(run(plugin, pod({toleration("", "Exists", "", "")}), node("n", {}, true)).fits());
+  CHECK(!run(plugin, pod({toleration("node.kubernetes.io/unschedulable", "Exists", "", "NoExecute")}),
                        node("n", {}, true)).fits());
 }
 
@@ -123,7 +128,7 @@ TEST_CASE("TaintToleration: NoSchedule and NoExecute filter, PreferNoSchedule on
   };
   for (const auto& c : cases) {
     INFO(c.name);
-    auto f = plugin.filter(c.p, c.n);
+    auto f = run(plugin, c.p, c.n);
     CHECK(f.fits() == c.want_reason.empty());
     CHECK(f.reason == c.want_reason);
   }
