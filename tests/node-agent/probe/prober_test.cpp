@@ -1,9 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <grpcpp/generic/async_generic_service.h>
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
-
 #include <string>
 #include <vector>
 
@@ -293,63 +289,6 @@ TEST_CASE("prober: httpGet with scheme HTTPS", "[probe]") {
     CHECK(reqs[0].find("GET /hook HTTP/1.1\r\n") == 0);
     CHECK(reqs[0].find("Authorization") == std::string::npos);
   }
-}
-
-TEST_CASE("prober: grpc probes against a loopback health service", "[probe]") {
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::ServerBuilder b;
-  grpc::CallbackGenericService unimplemented;  // a server needs one service polled besides health
-  b.RegisterCallbackGenericService(&unimplemented);
-  int port = 0;
-  b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  auto server = b.BuildAndStart();
-  REQUIRE(server);
-  REQUIRE(port > 0);
-  server->GetHealthCheckService()->SetServingStatus("db", false);
-  probe::prober pr(nullptr);
-  outcomes out;
-  auto grpc_probe = [](int p, const std::string& service) {
-    v1::Probe pb;
-    pb.mutable_handler()->mutable_grpc()->set_port(p);
-    if (!service.empty())
-      pb.mutable_handler()->mutable_grpc()->set_service(service);
-    pb.set_timeoutseconds(1);
-    return pb;
-  };
-  pr.run_probe(grpc_probe(port, ""), target(), out.slot(0));
-  auto o = out.one(0);
-  CHECK(o.what == result::success);
-  CHECK(o.message == "service healthy");
-  pr.run_probe(grpc_probe(port, "db"), target(), out.slot(1));
-  o = out.one(1);
-  CHECK(o.what == result::failure);
-  CHECK(o.message == "service unhealthy (responded with \"NOT_SERVING\")");
-  pr.run_probe(grpc_probe(port, "nope"), target(), out.slot(2));
-  o = out.one(2);
-  CHECK(o.what == result::failure);
-  CHECK(o.message.find("error: health rpc probe failed: rpc error: code = NotFound desc = ") == 0);
-  int closed = closed_port();
-  pr.run_probe(grpc_probe(closed, ""), target(), out.slot(3));
-  o = out.one(3);
-  CHECK(o.what == result::failure);
-  CHECK(o.message == "timeout: failed to connect service \"127.0.0.1:" + std::to_string(closed) +
-                         "\" within 1s: context deadline exceeded");
-  server->Shutdown();
-
-  grpc::EnableDefaultHealthCheckService(false);
-  grpc::ServerBuilder b2;
-  grpc::CallbackGenericService other;
-  b2.RegisterCallbackGenericService(&other);
-  int port2 = 0;
-  b2.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port2);
-  auto no_health = b2.BuildAndStart();
-  REQUIRE(no_health);
-  pr.run_probe(grpc_probe(port2, ""), target(), out.slot(4));
-  o = out.one(4);
-  CHECK(o.what == result::failure);
-  CHECK(o.message.find("this server does not implement the grpc health protocol "
-                       "(grpc.health.v1.Health): ") == 0);
-  no_health->Shutdown();
 }
 
 TEST_CASE("prober: never more than `threads` probes at once", "[probe]") {
