@@ -1,6 +1,7 @@
 // The node registry and sessions over caf::openssl on loopback (mutual TLS, certificates from the
 // cluster PKI), in one process with two actor systems: the server's (store actor on a memory
 // store, node registry) and an agent's (a test node_agent_actor that records what it receives).
+// Just over 400 lines: every case shares the two-system TLS setup and the recording agent above.
 #include "actors/nodes/node_credential.hpp"
 #include "actors/nodes/node_registry_actor.hpp"
 #include "actors/server/node_log_source.hpp"

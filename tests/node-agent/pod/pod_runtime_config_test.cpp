@@ -1,3 +1,6 @@
+// pod_runtime_config: Pod -> CRI sandbox and container configs, resources and QoS, as the kubelet
+// builds them. Over 400 lines because most of it is tables (one row per kubelet rule), and the
+// cases share the pod factories at the top.
 #include <catch2/catch.hpp>
 
 #include <functional>
