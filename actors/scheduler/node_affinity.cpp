@@ -65,7 +65,8 @@ bool node_matches_term(const v1::NodeSelectorTerm& term, const v1::Node& node) {
   return true;
 }
 
-fit node_affinity::filter(const v1::Pod& pod, const node_info& info) const {
+fit node_affinity::filter(const v1::Pod& pod, const plugin_state*,
+                          const node_info& info) const {
   const auto& node = info.node;
   const auto& labels = node.metadata().labels();
   for (const auto& [k, v] : pod.spec().nodeselector()) {
@@ -88,6 +89,10 @@ int64_t node_affinity::preferred_weight(const v1::Pod& pod, const v1::Node& node
     if (node_matches_term(p.preference(), node))
       sum += p.weight();
   return sum;
+}
+
+int64_t node_affinity::score(const v1::Pod& pod, const plugin_state*, const node_info& info) const {
+  return preferred_weight(pod, info.node);
 }
 
 } // namespace troupe::scheduler

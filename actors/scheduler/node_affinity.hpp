@@ -13,11 +13,17 @@ namespace troupe::scheduler {
 bool node_matches_term(const troupe::core::v1::NodeSelectorTerm& term,
                        const troupe::core::v1::Node& node);
 
-class node_affinity final : public filter_plugin {
+class node_affinity final : public filter_plugin, public score_plugin {
 public:
   static constexpr const char* reason = "node(s) didn't match Pod's node affinity/selector";
   std::string_view name() const override { return "NodeAffinity"; }
-  fit filter(const troupe::core::v1::Pod& pod, const node_info& info) const override;
+  int64_t default_weight() const override { return 2; }
+  /// Score: preferred_weight(); normalized to the best node's sum (→ 100).
+  int64_t score(const troupe::core::v1::Pod& pod, const plugin_state* state,
+                const node_info& info) const override;
+  void normalize(std::vector<int64_t>& scores) const override { default_normalize(scores, false); }
+  fit filter(const troupe::core::v1::Pod& pod, const plugin_state* state,
+             const node_info& info) const override;
 
   static int64_t preferred_weight(const troupe::core::v1::Pod& pod,
                                   const troupe::core::v1::Node& node);

@@ -2,7 +2,8 @@
 
 namespace troupe::scheduler {
 
-fit node_name::filter(const troupe::core::v1::Pod& pod, const node_info& info) const {
+fit node_name::filter(const troupe::core::v1::Pod& pod, const plugin_state*,
+                          const node_info& info) const {
   const auto& node = info.node;
   const auto& wanted = pod.spec().nodename();
   if (wanted.empty() || wanted == node.metadata().name())

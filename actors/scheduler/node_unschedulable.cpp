@@ -4,7 +4,8 @@
 
 namespace troupe::scheduler {
 
-fit node_unschedulable::filter(const troupe::core::v1::Pod& pod, const node_info& info) const {
+fit node_unschedulable::filter(const troupe::core::v1::Pod& pod, const plugin_state*,
+                          const node_info& info) const {
   const auto& node = info.node;
   if (!node.spec().unschedulable())
     return fit::ok();

@@ -10,7 +10,8 @@ public:
   static constexpr const char* reason = "node(s) were unschedulable";
   static constexpr const char* taint_key = "node.kubernetes.io/unschedulable";
   std::string_view name() const override { return "NodeUnschedulable"; }
-  fit filter(const troupe::core::v1::Pod& pod, const node_info& info) const override;
+  fit filter(const troupe::core::v1::Pod& pod, const plugin_state* state,
+             const node_info& info) const override;
 };
 
 } // namespace troupe::scheduler

@@ -3,7 +3,30 @@
 #include <algorithm>
 #include <map>
 
+#include "actors/scheduler/resource_requests.hpp"
+
 namespace troupe::scheduler {
+
+const std::string& fit::reason() const {
+  static const std::string none;
+  return reasons.empty() ? none : reasons.front();
+}
+
+node_info::node_info(const troupe::core::v1::Node& n)
+  : node(n), allocatable(node_allocatable(n)), allowed_pods(node_allowed_pods(n)) {
+}
+
+void default_normalize(std::vector<int64_t>& scores, bool reverse) {
+  int64_t max = 0;
+  for (auto s : scores)
+    max = std::max(max, s);
+  for (auto& s : scores) {
+    if (max == 0)
+      s = reverse ? max_node_score : 0;
+    else
+      s = reverse ? max_node_score - s * max_node_score / max : s * max_node_score / max;
+  }
+}
 
 std::string fit_summary(size_t nodes, const std::vector<std::string>& reasons) {
   std::map<std::string, size_t> counts;

@@ -4,7 +4,8 @@
 
 namespace troupe::scheduler {
 
-fit taint_toleration::filter(const troupe::core::v1::Pod& pod, const node_info& info) const {
+fit taint_toleration::filter(const troupe::core::v1::Pod& pod, const plugin_state*,
+                          const node_info& info) const {
   const auto& node = info.node;
   for (const auto& taint : node.spec().taints()) {
     if (taint.effect() != "NoSchedule" && taint.effect() != "NoExecute")
@@ -13,6 +14,11 @@ fit taint_toleration::filter(const troupe::core::v1::Pod& pod, const node_info& 
       return fit::no("node(s) had untolerated taint {" + taint.key() + ": " + taint.value() + "}");
   }
   return fit::ok();
+}
+
+int64_t taint_toleration::score(const troupe::core::v1::Pod& pod, const plugin_state*,
+                                const node_info& info) const {
+  return intolerable_preferred(pod, info.node);
 }
 
 int taint_toleration::intolerable_preferred(const troupe::core::v1::Pod& pod,

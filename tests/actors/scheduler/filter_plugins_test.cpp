@@ -14,7 +14,7 @@ namespace {
 
 /// One filter call on a node with nothing bound to it yet.
 fit run(const filter_plugin& plugin, const v1::Pod& pod, const v1::Node& node) {
-  return plugin.filter(pod, node_info{node});
+  return plugin.filter(pod, nullptr, node_info{node});
 }
 
 v1::Taint taint(const std::string& key, const std::string& value, const std::string& effect) {
@@ -89,7 +89,7 @@ TEST_CASE("NodeName: a pod naming its node fits only there", "[scheduler]") {
   CHECK(run(plugin, pod({}, "node1"), node("node1")).fits());
   auto f = run(plugin, pod({}, "node2"), node("node1"));
   CHECK(f.code == fit_code::unschedulable_and_unresolvable);
-  CHECK(f.reason == "node(s) didn't match the requested node name");
+  CHECK(f.reason() == "node(s) didn't match the requested node name");
 }
 
 TEST_CASE("NodeUnschedulable: cordoned nodes take only pods tolerating the cordon", "[scheduler]") {
@@ -97,7 +97,7 @@ TEST_CASE("NodeUnschedulable: cordoned nodes take only pods tolerating the cordo
   CHECK(run(plugin, pod(), node("n")).fits());
   auto f = run(plugin, pod(), node("n", {}, true));
   CHECK(!f.fits());
-  CHECK(f.reason == "node(s) were unschedulable");
+  CHECK(f.reason() == "node(s) were unschedulable");
   CHECK(run(plugin, pod({toleration("node.kubernetes.io/unschedulable", "Exists", "", "NoSchedule")}),
                       node("n", {}, true)).fits());
   CHECK(run(plugin, pod({toleration("", "Exists", "", "")}), node("n", {}, true)).fits());
@@ -130,7 +130,7 @@ TEST_CASE("TaintToleration: NoSchedule and NoExecute filter, PreferNoSchedule on
     INFO(c.name);
     auto f = run(plugin, c.p, c.n);
     CHECK(f.fits() == c.want_reason.empty());
-    CHECK(f.reason == c.want_reason);
+    CHECK(f.reason() == c.want_reason);
   }
   auto n = node("n", {taint("a", "1", "PreferNoSchedule"), taint("b", "2", "PreferNoSchedule"),
                       taint("c", "3", "NoSchedule")});

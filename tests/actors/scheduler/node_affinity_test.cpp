@@ -11,7 +11,7 @@ namespace {
 
 /// One filter call on a node with nothing bound to it yet.
 fit run(const filter_plugin& plugin, const v1::Pod& pod, const v1::Node& node) {
-  return plugin.filter(pod, node_info{node});
+  return plugin.filter(pod, nullptr, node_info{node});
 }
 
 v1::Node node(const std::string& name, std::map<std::string, std::string> labels) {
@@ -61,7 +61,7 @@ TEST_CASE("NodeAffinity: nodeSelector needs every pair", "[scheduler]") {
   CHECK(run(plugin, p, node("n", {{"disk", "ssd"}, {"zone", "a"}, {"x", "y"}})).fits());
   auto f = run(plugin, p, node("n", {{"disk", "ssd"}, {"zone", "b"}}));
   CHECK(f.code == fit_code::unschedulable_and_unresolvable);
-  CHECK(f.reason == "node(s) didn't match Pod's node affinity/selector");
+  CHECK(f.reason() == "node(s) didn't match Pod's node affinity/selector");
   CHECK(!run(plugin, p, node("n", {{"disk", "ssd"}})).fits());
   CHECK(run(plugin, v1::Pod{}, node("n", {})).fits());
 }
@@ -101,7 +101,7 @@ TEST_CASE("NodeAffinity: required terms and operators", "[scheduler]") {
     auto f = run(plugin, c.p, n);
     CHECK(f.fits() == c.want);
     if (!c.want)
-      CHECK(f.reason == node_affinity::reason);
+      CHECK(f.reason() == node_affinity::reason);
   }
 }
 
