@@ -57,8 +57,9 @@ struct schedule_result {
   /// whether some rejection might go away when other pods change (fit_code::unschedulable).
   std::vector<std::string> reasons;
   bool resolvable = false;
-  /// Rejections per filter plugin name (metrics), also when the pod was placed.
-  std::map<std::string, size_t, std::less<>> rejected_by;
+  /// Rejections per filter plugin name (metrics), also when the pod was placed. The names are
+  /// the plugins' name() (string literals).
+  std::map<std::string_view, size_t> rejected_by;
   size_t nodes_evaluated = 0;
   size_t feasible = 0;
 
