@@ -1,0 +1,238 @@
+#include "actors/controllers/node_lifecycle_actor.hpp"
+
+#include <caf/all.hpp>
+
+#include <map>
+#include <set>
+
+#include "actors/controllers/namespace_cleanup.hpp"
+#include "actors/controllers/namespace_controller_actor.hpp"
+#include "store/object_meta.hpp"
+
+namespace troupe::controllers {
+
+using namespace troupe::protocol;
+
+namespace {
+
+namespace v1 = troupe::core::v1;
+
+const config::kind_info& nodes_kind() { return *config::find_kind("v1", "Node"); }
+const config::kind_info& pods_kind() { return *config::find_kind("v1", "Pod"); }
+
+struct node_entry {
+  node_monitor_actor_type monitor;
+  bool exists = false;           // the Node is in the store
+  std::set<std::string> pods;    // uids bound to it
+};
+
+// One watch: its subscription, and after a lost watch what is not confirmed again yet.
+struct watch_state {
+  uint64_t id = 0;
+  unsigned failures = 0;
+  bool relisting = false;
+  std::set<std::string> unconfirmed;  // node names or pod uids
+};
+
+struct node_lifecycle_state {
+  static inline const char* name = "node_lifecycle";
+  node_lifecycle_options opts;
+  watch_state nodes;
+  watch_state pods;
+  std::map<std::string, node_entry> entries;      // by node name
+  std::map<std::string, std::string> pod_node;    // pod uid -> node name
+};
+
+using self_ptr = node_lifecycle_actor_type::stateful_pointer<node_lifecycle_state>;
+
+node_entry& entry(self_ptr self, const std::string& name) {
+  auto& e = self->state.entries[name];
+  if (!e.monitor) {
+    node_monitor_options o;
+    o.store = self->state.opts.store;
+    o.clock = self->state.opts.clock;
+    o.health = self->state.opts.health;
+    o.request_timeout = self->state.opts.request_timeout;
+    e.monitor = spawn_linked_node_monitor(self, std::move(o), name);
+  }
+  return e;
+}
+
+void maybe_drop(self_ptr self, const std::string& name) {
+  auto i = self->state.entries.find(name);
+  if (i == self->state.entries.end() || i->second.exists || !i->second.pods.empty())
+    return;
+  self->send(i->second.monitor, drop_atom::value);
+  self->state.entries.erase(i);
+}
+
+void node_gone(self_ptr self, const std::string& name) {
+  auto i = self->state.entries.find(name);
+  if (i == self->state.entries.end())
+    return;
+  i->second.exists = false;
+  self->send(i->second.monitor, node_seen{nullptr});
+  maybe_drop(self, name);
+}
+
+void pod_gone(self_ptr self, const std::string& uid) {
+  auto i = self->state.pod_node.find(uid);
+  if (i == self->state.pod_node.end())
+    return;
+  const auto node = i->second;
+  self->state.pod_node.erase(i);
+  auto e = self->state.entries.find(node);
+  if (e == self->state.entries.end())
+    return;
+  e->second.pods.erase(uid);
+  self->send(e->second.monitor, pod_seen{uid, nullptr, true});
+  maybe_drop(self, node);
+}
+
+void subscribe(self_ptr self, bool nodes) {
+  auto& st = self->state;
+  store_subscribe s{nodes ? &nodes_kind() : &pods_kind(), "", 0,
+                    caf::actor_cast<caf::actor>(self), true};
+  self->request(st.opts.store, st.opts.request_timeout, std::move(s))
+    .then(
+      [=](uint64_t id) {
+        auto& w = nodes ? self->state.nodes : self->state.pods;
+        w.id = id;
+        w.failures = 0;
+      },
+      [=](caf::error&) {
+        auto& w = nodes ? self->state.nodes : self->state.pods;
+        self->delayed_send(self, retry_backoff(++w.failures), lifecycle_resubscribe_atom::value,
+                           nodes);
+      });
+}
+
+void on_node_event(self_ptr self, const store::watch_event& e) {
+  auto& st = self->state;
+  switch (e.type) {
+    case store::watch_event_type::added:
+    case store::watch_event_type::modified: {
+      auto node = std::static_pointer_cast<const v1::Node>(e.object);
+      const auto& name = node->metadata().name();
+      st.nodes.unconfirmed.erase(name);
+      auto& en = entry(self, name);
+      en.exists = true;
+      self->send(en.monitor, node_seen{std::move(node)});
+      return;
+    }
+    case store::watch_event_type::deleted:
+      node_gone(self, store::object_meta(*e.object).name());
+      return;
+    case store::watch_event_type::bookmark:
+      if (st.nodes.relisting) {
+        st.nodes.relisting = false;
+        for (const auto& name : std::set<std::string>(std::move(st.nodes.unconfirmed)))
+          node_gone(self, name);
+        st.nodes.unconfirmed.clear();
+      }
+      return;
+    case store::watch_event_type::error:
+      return;
+  }
+}
+
+void on_pod_event(self_ptr self, const store::watch_event& e) {
+  auto& st = self->state;
+  switch (e.type) {
+    case store::watch_event_type::added:
+    case store::watch_event_type::modified: {
+      auto pod = std::static_pointer_cast<const v1::Pod>(e.object);
+      const auto& uid = pod->metadata().uid();
+      st.pods.unconfirmed.erase(uid);
+      const auto& node = pod->spec().nodename();
+      if (node.empty())
+        return;
+      st.pod_node[uid] = node;
+      auto& en = entry(self, node);
+      en.pods.insert(uid);
+      self->send(en.monitor, pod_seen{uid, std::move(pod), false});
+      return;
+    }
+    case store::watch_event_type::deleted:
+      pod_gone(self, store::object_meta(*e.object).uid());
+      return;
+    case store::watch_event_type::bookmark:
+      if (st.pods.relisting) {
+        st.pods.relisting = false;
+        for (const auto& uid : std::set<std::string>(std::move(st.pods.unconfirmed)))
+          pod_gone(self, uid);
+        st.pods.unconfirmed.clear();
+      }
+      return;
+    case store::watch_event_type::error:
+      return;
+  }
+}
+
+void on_batch(self_ptr self, watch_batch& b) {
+  auto& st = self->state;
+  const bool nodes = b.subscription == st.nodes.id;
+  if (!nodes && b.subscription != st.pods.id)
+    return;  // an earlier subscription's
+  for (const auto& e : b.events)
+    if (nodes)
+      on_node_event(self, e);
+    else
+      on_pod_event(self, e);
+  if (!b.closed)
+    return;
+  // Subscribe again from scratch; what the initial events do not bring back was deleted.
+  auto& w = nodes ? st.nodes : st.pods;
+  w.id = 0;
+  w.relisting = true;
+  w.unconfirmed.clear();
+  if (nodes) {
+    for (const auto& [name, en] : st.entries)
+      if (en.exists)
+        w.unconfirmed.insert(name);
+  } else {
+    for (const auto& [uid, node] : st.pod_node)
+      w.unconfirmed.insert(uid);
+  }
+  subscribe(self, nodes);
+}
+
+node_lifecycle_actor_type::behavior_type node_lifecycle(self_ptr self, node_lifecycle_options opts) {
+  if (!opts.clock)
+    opts.clock = wall_clock_now;
+  self->state.opts = std::move(opts);
+  subscribe(self, true);
+  subscribe(self, false);
+  return {
+    [=](watch_batch& b) { on_batch(self, b); },
+    [=](check_atom) -> caf::result<uint64_t> {
+      auto rp = self->make_response_promise<uint64_t>();
+      const uint64_t total = self->state.entries.size();
+      auto left = std::make_shared<uint64_t>(total);
+      if (total == 0)
+        rp.deliver(uint64_t{0});
+      for (const auto& [name, en] : self->state.entries)
+        self->request(en.monitor, self->state.opts.request_timeout, check_atom::value)
+          .then(
+            [=](bool) mutable {
+              if (--*left == 0)
+                rp.deliver(total);
+            },
+            [=](caf::error&) mutable {
+              if (--*left == 0)
+                rp.deliver(total);
+            });
+      return rp;
+    },
+    [=](lifecycle_resubscribe_atom, bool nodes) { subscribe(self, nodes); },
+  };
+}
+
+} // namespace
+
+node_lifecycle_actor_type spawn_node_lifecycle(caf::actor_system& sys,
+                                               node_lifecycle_options options) {
+  return sys.spawn(node_lifecycle, std::move(options));
+}
+
+} // namespace troupe::controllers
