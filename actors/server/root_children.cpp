@@ -5,6 +5,7 @@
 #include "actors/apiserver/api_server_actor.hpp"
 #include "actors/controllers/garbage_collector_actor.hpp"
 #include "actors/controllers/namespace_controller_actor.hpp"
+#include "actors/controllers/node_lifecycle_actor.hpp"
 #include "actors/store/store_actor.hpp"
 #include "actors/metrics/metrics_actor.hpp"
 #include "actors/nodes/node_registry_actor.hpp"
@@ -93,6 +94,13 @@ std::vector<actor_child_spec> root_children(const server_context& context) {
                            controllers::garbage_collector_options o;
                            o.store = slot->get();
                            return controllers::spawn_garbage_collector(sys, o);
+                         }});
+  controllers::node_lifecycle_options lifecycle;
+  controllers.push_back({"node_lifecycle", restart_type::permanent,
+                         [slot, lifecycle](caf::actor_system& sys) {
+                           auto o = lifecycle;
+                           o.store = slot->get();
+                           return caf::actor_cast<caf::actor>(controllers::spawn_node_lifecycle(sys, o));
                          }});
   children.push_back({"controllers", restart_type::permanent,
                       supervision::supervisor_factory(controllers_options(), std::move(controllers))});
