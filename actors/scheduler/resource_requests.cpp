@@ -1,6 +1,7 @@
 #include "actors/scheduler/resource_requests.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "config/quantity.hpp"
 
@@ -42,21 +43,42 @@ resources container_requests(const v1::Container& c, bool non_zero) {
   return r;
 }
 
+void max_into(resources& into, const resources& r) {
+  into.milli_cpu = std::max(into.milli_cpu, r.milli_cpu);
+  into.memory = std::max(into.memory, r.memory);
+}
+
+// Kubernetes' AggregateContainerRequests plus the overhead (PodRequests).
 resources requests(const v1::Pod& pod, bool non_zero) {
   resources sum;
   for (const auto& c : pod.spec().containers())
     sum += container_requests(c, non_zero);
+  resources sidecars;  // the restartable init containers started so far
+  resources init_max;  // the most any init step needs
   for (const auto& c : pod.spec().initcontainers()) {
     auto r = container_requests(c, non_zero);
-    sum.milli_cpu = std::max(sum.milli_cpu, r.milli_cpu);
-    sum.memory = std::max(sum.memory, r.memory);
+    if (c.has_restartpolicy() && c.restartpolicy() == "Always") {
+      sum += r;  // a sidecar runs on next to the containers
+      sidecars += r;
+      max_into(init_max, sidecars);
+    } else {
+      r += sidecars;  // runs while the sidecars before it do
+      max_into(init_max, r);
+    }
   }
+  max_into(sum, init_max);
   const auto& overhead = pod.spec().overhead();
   if (auto c = cpu(overhead))
     sum.milli_cpu += *c;
   if (auto m = memory(overhead))
     sum.memory += *m;
   return sum;
+}
+
+// What the node offers: allocatable, or all of capacity when it reports no allocatable.
+const quantity_map& offered(const v1::Node& node) {
+  const auto& alloc = node.status().allocatable();
+  return alloc.empty() ? node.status().capacity() : alloc;
 }
 
 } // namespace
@@ -70,26 +92,16 @@ resources pod_non_zero_requests(const v1::Pod& pod) {
 }
 
 resources node_allocatable(const v1::Node& node) {
-  const auto& alloc = node.status().allocatable();
-  const auto& cap = node.status().capacity();
+  const auto& m = offered(node);
   resources r;
-  auto c = cpu(alloc);
-  if (!c)
-    c = cpu(cap);
-  auto m = memory(alloc);
-  if (!m)
-    m = memory(cap);
-  r.milli_cpu = c.value_or(0);
-  r.memory = m.value_or(0);
+  r.milli_cpu = cpu(m).value_or(0);
+  r.memory = memory(m).value_or(0);
   return r;
 }
 
 int64_t node_allowed_pods(const v1::Node& node) {
-  auto get = [](const config::quantity& q) { return q.value(); };
-  auto p = find(node.status().allocatable(), "pods", get);
-  if (!p)
-    p = find(node.status().capacity(), "pods", get);
-  return p.value_or(0);
+  return find(offered(node), "pods", [](const config::quantity& q) { return q.value(); })
+    .value_or(0);
 }
 
 } // namespace troupe::scheduler
