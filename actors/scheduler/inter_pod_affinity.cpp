@@ -15,11 +15,24 @@ struct filter_state final : plugin_state {
   std::shared_ptr<const term_matches> affinity;
   std::vector<domain_ref> affinity_domains;  // per term
   bool matches_own_affinity = false;         // for the first pod of a group
-  // Per required anti-affinity term.
+  // Per required anti-affinity term (owners of the counts in `avoid`).
   std::vector<std::shared_ptr<const term_matches>> anti;
-  std::vector<domain_ref> anti_domains;
-  // Existing pods' required anti-affinity terms that select the pod.
-  std::vector<domain_ref> existing;
+  // The domains to avoid, grouped by topology key so that a node's label is looked up once per
+  // key (a Deployment whose pods repel each other checks its own term and the existing pods'
+  // identical term on one hostname lookup).
+  struct avoid_key {
+    const std::string* key;
+    std::vector<const domain_counts*> anti;      // the pod's own anti-affinity terms
+    std::vector<const domain_counts*> existing;  // existing pods' terms that select the pod
+  };
+  std::vector<avoid_key> avoid;
+
+  avoid_key& for_key(const std::string& key) {
+    for (auto& a : avoid)
+      if (*a.key == key)
+        return a;
+    return avoid.emplace_back(avoid_key{&key, {}, {}});
+  }
 };
 
 struct score_state final : plugin_state {
@@ -55,7 +68,10 @@ fit inter_pod_affinity::pre_filter(const v1::Pod& pod, const cluster_view& view,
     return fit::ok();  // Kubernetes' Skip: filter() sees no state
   auto s = std::make_unique<filter_state>();
   const label_map* ns_labels = index.namespace_labels(pod.metadata().namespace_());
-  index.existing_anti_affinity(pod, &labels_or_empty(ns_labels), s->existing);
+  std::vector<domain_ref> existing;
+  index.existing_anti_affinity(pod, &labels_or_empty(ns_labels), existing);
+  for (const auto& d : existing)
+    s->for_key(*d.key).existing.push_back(d.counts);
   if (own) {
     auto terms = parse_affinity_terms(pod, /*required_only=*/true);
     if (!terms.error.empty())
@@ -68,10 +84,11 @@ fit inter_pod_affinity::pre_filter(const v1::Pod& pod, const cluster_view& view,
     }
     for (auto& t : terms.required_anti_affinity) {
       s->anti.push_back(index.match({std::move(t)}));
-      s->anti_domains.push_back(s->anti.back()->domains(0));
+      const domain_ref d = s->anti.back()->domains(0);
+      s->for_key(*d.key).anti.push_back(d.counts);
     }
   }
-  if (s->existing.empty() && !s->affinity && s->anti.empty())
+  if (s->avoid.empty() && !s->affinity)
     return fit::ok();
   state = std::move(s);
   return fit::ok();
@@ -97,12 +114,24 @@ fit inter_pod_affinity::filter(const v1::Pod&, const plugin_state* state,
     if (!pods_exist && !(s->affinity->empty() && s->matches_own_affinity))
       return fit::no(affinity_reason, fit_code::unschedulable_and_unresolvable);
   }
-  for (const auto& d : s->anti_domains)
-    if (d.at(labels) > 0)
-      return fit::no(anti_affinity_reason, fit_code::unschedulable);
-  for (const auto& d : s->existing)
-    if (d.at(labels) > 0)
-      return fit::no(existing_anti_affinity_reason, fit_code::unschedulable);
+  // The pod's own anti-affinity is reported before the existing pods'.
+  bool existing_rejects = false;
+  for (const auto& a : s->avoid) {
+    auto label = labels.find(*a.key);
+    if (label == labels.end())
+      continue;
+    for (const domain_counts* c : a.anti)
+      if (c->count(label->second))
+        return fit::no(anti_affinity_reason, fit_code::unschedulable);
+    if (!existing_rejects)
+      for (const domain_counts* c : a.existing)
+        if (c->count(label->second)) {
+          existing_rejects = true;
+          break;
+        }
+  }
+  if (existing_rejects)
+    return fit::no(existing_anti_affinity_reason, fit_code::unschedulable);
   return fit::ok();
 }
 
