@@ -20,8 +20,12 @@ std::string admission_result::message(const kind_info& k,
   return head + "[" + to_string(errors) + "]";
 }
 
-admission_result admit(const kind_info& k, google::protobuf::Message& obj) {
+admission_result admit(const kind_info& k, google::protobuf::Message& obj,
+                       const admission_options& options) {
   admission_result r;
+  // The configured tolerations first: the defaults below add none where one exists.
+  if (auto* pod = dynamic_cast<troupe::core::v1::Pod*>(&obj); pod && k.descriptor == obj.GetDescriptor())
+    add_default_tolerations(*pod, options.default_tolerations);
   apply_defaults(k, obj);
   r.errors = validate_schema(obj);
   auto more = validate_object(k, obj);

@@ -9,6 +9,7 @@
 
 #include "config/field_error.hpp"
 #include "config/kinds.hpp"
+#include "config/pod_defaults.hpp"
 
 namespace troupe::config {
 
@@ -20,7 +21,13 @@ struct admission_result {
   std::string message(const kind_info& k, const google::protobuf::Message& obj) const;
 };
 
+/// What the API server's admission is configured with (kube-apiserver flags).
+struct admission_options {
+  toleration_defaults default_tolerations;  // DefaultTolerationSeconds (300 s each)
+};
+
 /// Sets defaults on `obj` (a message of `k`'s type) and validates it.
-admission_result admit(const kind_info& k, google::protobuf::Message& obj);
+admission_result admit(const kind_info& k, google::protobuf::Message& obj,
+                       const admission_options& options = {});
 
 } // namespace troupe::config

@@ -27,7 +27,7 @@ void default_downward_files(google::protobuf::RepeatedPtrField<core::DownwardAPI
     if (f.has_fieldref()) default_field_selector(*f.mutable_fieldref());
 }
 
-void add_toleration_unless_tolerated(core::PodSpec& spec, const char* key) {
+void add_toleration_unless_tolerated(core::PodSpec& spec, const char* key, int64_t seconds) {
   for (const auto& t : spec.tolerations()) {
     // An empty key with Exists tolerates every taint, an empty effect every effect.
     bool key_ok = t.key() == key || t.key().empty();
@@ -38,7 +38,7 @@ void add_toleration_unless_tolerated(core::PodSpec& spec, const char* key) {
   t->set_key(key);
   t->set_operator_("Exists");
   t->set_effect("NoExecute");
-  t->set_tolerationseconds(300);
+  t->set_tolerationseconds(seconds);
 }
 
 void copy_limits_to_requests(core::Container& c) {
@@ -156,8 +156,14 @@ void default_pod(core::Pod& pod) {
   }
   if (!spec.has_priority() && spec.priorityclassname().empty()) spec.set_priority(0);
   if (!spec.has_preemptionpolicy()) spec.set_preemptionpolicy("PreemptLowerPriority");
-  add_toleration_unless_tolerated(spec, "node.kubernetes.io/not-ready");
-  add_toleration_unless_tolerated(spec, "node.kubernetes.io/unreachable");
+  add_default_tolerations(pod, toleration_defaults{});
+}
+
+void add_default_tolerations(core::Pod& pod, const toleration_defaults& defaults) {
+  auto& spec = *pod.mutable_spec();
+  add_toleration_unless_tolerated(spec, "node.kubernetes.io/not-ready", defaults.not_ready_seconds);
+  add_toleration_unless_tolerated(spec, "node.kubernetes.io/unreachable",
+                                  defaults.unreachable_seconds);
 }
 
 } // namespace troupe::config

@@ -23,6 +23,18 @@ void default_pvc_spec(troupe::core::v1::PersistentVolumeClaimSpec& spec);
 /// Everything default_pod_spec does plus the Pod-only defaults listed above.
 void default_pod(troupe::core::v1::Pod& pod);
 
+/// The DefaultTolerationSeconds admission plugin's values (kube-apiserver
+/// --default-not-ready-toleration-seconds / --default-unreachable-toleration-seconds).
+struct toleration_defaults {
+  int64_t not_ready_seconds = 300;
+  int64_t unreachable_seconds = 300;
+};
+
+/// The DefaultTolerationSeconds plugin alone: a not-ready and an unreachable NoExecute toleration
+/// (operator Exists) with these seconds, each unless the pod already tolerates that taint's
+/// NoExecute effect. default_pod() does this with 300 s.
+void add_default_tolerations(troupe::core::v1::Pod& pod, const toleration_defaults& defaults);
+
 /// "Always" for an image without a tag or tagged ":latest", "IfNotPresent" otherwise (a digest
 /// counts as pinned).
 std::string default_image_pull_policy(const std::string& image);

@@ -53,7 +53,7 @@ std::string api_server::start() {
   // Before serving: clients expect default, kube-system... from the first request on.
   if (auto err = ensure_system_namespaces(*s.store, wall_clock()); !err.empty())
     return err;
-  s.service = std::make_unique<resource_service>(*s.store, wall_clock);
+  s.service = std::make_unique<resource_service>(*s.store, wall_clock, s.options.admission);
   s.pool = std::make_unique<request_pool>(s.options.request_threads);
   s.router = std::make_unique<api_router>(*s.service, *s.pool, wall_clock,
                                           s.options.address + ":" + std::to_string(s.options.port));

@@ -10,6 +10,7 @@
 
 #include "actors/apiserver/node_join_endpoint.hpp"
 #include "actors/apiserver/pod_log_proxy.hpp"
+#include "config/admission.hpp"
 
 namespace troupe::metrics {
 struct metrics_hub;
@@ -37,6 +38,8 @@ struct api_server_options {
   node_join_options node_join;
   // pods/log from the pod's node (pod_log_proxy.hpp); empty: the answers without nodes.
   pod_log_source pod_logs;
+  // Admission settings (the default not-ready/unreachable tolerationSeconds).
+  config::admission_options admission;
 };
 
 class api_server {

@@ -19,8 +19,9 @@ using google::protobuf::Message;
 using nlohmann::json;
 
 resource_service::resource_service(store::object_store& store,
-                                   std::function<config::timestamp()> clock)
-  : store_(store), clock_(std::move(clock)) {}
+                                   std::function<config::timestamp()> clock,
+                                   config::admission_options admission)
+  : store_(store), clock_(std::move(clock)), admission_(admission) {}
 
 json resource_service::to_json(const config::kind_info& served, const Message& stored) {
   auto converted = config::from_storage_version(served, stored);
@@ -91,7 +92,7 @@ api_response resource_service::create(const resource_target& t, const body_input
 api_response resource_service::write_object(const resource_target& t, Message& obj,
                                             const config::kind_info& decoded_kind, bool create,
                                             std::vector<std::string> warnings) {
-  auto admitted = config::admit(decoded_kind, obj);
+  auto admitted = config::admit(decoded_kind, obj, admission_);
   if (!admitted.ok())
     return api::invalid(decoded_kind, t.name, admitted.errors);
   auto stored = config::to_storage_version(decoded_kind, obj);

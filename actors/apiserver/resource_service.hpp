@@ -14,6 +14,7 @@
 #include <string>
 
 #include "actors/apiserver/api_response.hpp"
+#include "config/admission.hpp"
 #include "config/json_codec.hpp"
 #include "config/kinds.hpp"
 #include "config/time_format.hpp"
@@ -70,7 +71,8 @@ struct object_page {
 
 class resource_service {
 public:
-  resource_service(store::object_store& store, std::function<config::timestamp()> clock);
+  resource_service(store::object_store& store, std::function<config::timestamp()> clock,
+                   config::admission_options admission = {});
 
   api_response create(const resource_target& t, const body_input& body);
   api_response get(const resource_target& t);
@@ -107,6 +109,7 @@ private:
 
   store::object_store& store_;
   std::function<config::timestamp()> clock_;
+  config::admission_options admission_;
 };
 
 } // namespace troupe::apiserver
