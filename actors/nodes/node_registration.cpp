@@ -73,7 +73,8 @@ core::v1::NodeStatus refresh_heartbeat(const core::v1::NodeStatus& current, conf
   return out;
 }
 
-bool heartbeat_due(config::timestamp last_write, config::timestamp now, std::chrono::seconds every) {
+bool heartbeat_due(config::timestamp last_write, config::timestamp now,
+                   std::chrono::milliseconds every) {
   const int64_t elapsed_ns = (now.seconds - last_write.seconds) * 1000000000LL +
                              (static_cast<int64_t>(now.nanos) - last_write.nanos);
   return elapsed_ns >= std::chrono::duration_cast<std::chrono::nanoseconds>(every).count();

@@ -10,7 +10,8 @@
 // - Node status reports replace .status; each condition's lastHeartbeatTime becomes now, and its
 //   lastTransitionTime is kept while its status stays the same (the kubelet's setters).
 // - Heartbeats refresh the conditions' lastHeartbeatTime at most every
-//   node_status_update_frequency (10 s, the kubelet's nodeStatusUpdateFrequency) unless a report
+//   node_status_update_frequency (10 s, the kubelet's nodeStatusUpdateFrequency; the session's
+//   option, 1 s in troupe-server's fast profile) unless a report
 //   changed something.
 // - Pod status writes set .status of the pod with the reported uid and keep everything else;
 //   only pods bound to the reporting node.
@@ -47,7 +48,7 @@ core::v1::NodeStatus refresh_heartbeat(const core::v1::NodeStatus& current, conf
 /// A heartbeat write is due when `last_write` (of the node's status) is at least the update
 /// frequency before `now`.
 bool heartbeat_due(config::timestamp last_write, config::timestamp now,
-                   std::chrono::seconds every = node_status_update_frequency);
+                   std::chrono::milliseconds every = node_status_update_frequency);
 
 /// The Pod to write for a status report of node `node`: `current` with `reported`'s status, or
 /// nullopt when `current` is another pod (uid differs: the reported one is gone) or is not bound

@@ -279,7 +279,7 @@ node_session_local::behavior_type node_session(self_ptr self, node_session_optio
       auto& s = self->state;
       const auto now = s.opts.clock();
       if (s.registered && !s.node_in_flight && !s.status_pending &&
-          heartbeat_due(s.last_status_write, now))
+          heartbeat_due(s.last_status_write, now, s.opts.status_update_frequency))
         queue_status(self, refresh_heartbeat(s.status, now));
       return now.seconds * 1000 + now.nanos / 1000000;
     },

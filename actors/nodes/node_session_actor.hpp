@@ -10,7 +10,7 @@
 //     deletionTimestamp is then deleted with grace 0 and a uid precondition), events (created;
 //     an existing name is updated), node status (merged, written);
 //   - heartbeat_atom: answers the server clock; refreshes Ready's lastHeartbeatTime at most every
-//     10 s unless a report changed the status;
+//     status_update_frequency (10 s) unless a report changed the status;
 //   - monitors the agent: when it goes down (connection lost, heartbeat timeout) the session ends.
 // Store writes go through the store actor's messages (its pool), never on this actor's thread.
 
@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/nodes/node_registration.hpp"
 #include "actors/protocol/node_protocol.hpp"
 #include "actors/protocol/server_protocol.hpp"
 #include "config/time_format.hpp"
@@ -55,6 +56,9 @@ struct node_session_options {
   std::function<config::timestamp()> clock;  // empty = the wall clock
   std::chrono::milliseconds request_timeout{10000};
   std::chrono::milliseconds retry_delay{500};
+  // Heartbeats refresh the Node's lastHeartbeatTime at most this often (the node lifecycle
+  // controller's grace period must be several times longer).
+  std::chrono::milliseconds status_update_frequency{node_status_update_frequency};
 };
 
 /// Spawned linked to `parent` (the registry). `node_bytes` is the agent's troupe.core.v1.Node,

@@ -64,6 +64,10 @@ std::vector<actor_child_spec> root_children(const server_context& context) {
   api.metrics = context.metrics;
   api.node_join.join_token = context.join_token;
   api.node_join.issue = make_node_join_issuer(context.paths, node_registry_address(context.config));
+  const auto timings = resolve_node_lifecycle(context.config);
+  api.admission.default_tolerations.not_ready_seconds = timings.default_not_ready_toleration_seconds;
+  api.admission.default_tolerations.unreachable_seconds =
+    timings.default_unreachable_toleration_seconds;
   children.push_back({"api_server", restart_type::permanent, [api, slot](caf::actor_system& sys) {
                         auto with_logs = api;
                         with_logs.pod_logs = make_node_log_source(sys);
@@ -76,6 +80,7 @@ std::vector<actor_child_spec> root_children(const server_context& context) {
   nodes.host = context.config.api_address.host == "*" ? std::string("0.0.0.0")
                                                       : context.config.api_address.host;
   nodes.port = context.config.node_port;
+  nodes.session.status_update_frequency = timings.node_status_update_frequency;
   children.push_back({"node_registry", restart_type::permanent, [nodes, slot](caf::actor_system& sys) {
                         auto o = nodes;
                         o.store = slot->get();
@@ -96,6 +101,8 @@ std::vector<actor_child_spec> root_children(const server_context& context) {
                            return controllers::spawn_garbage_collector(sys, o);
                          }});
   controllers::node_lifecycle_options lifecycle;
+  lifecycle.health.grace = timings.node_monitor_grace_period;
+  lifecycle.health.startup_grace = timings.node_startup_grace_period;
   controllers.push_back({"node_lifecycle", restart_type::permanent,
                          [slot, lifecycle](caf::actor_system& sys) {
                            auto o = lifecycle;

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/time_format.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -68,6 +70,25 @@ std::string non_empty(const std::string& value, std::string& field) {
   return {};
 }
 
+// A positive Go duration ("50s", "1m30s", "500ms"), as kube-controller-manager takes them.
+std::string positive_duration(const std::string& value,
+                              std::optional<std::chrono::milliseconds>& field) {
+  auto nanos = config::parse_go_duration(value);
+  if (!nanos)
+    return "time: invalid duration \"" + value + "\"";
+  if (*nanos <= 0)
+    return "must be greater than 0";
+  field = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::nanoseconds(*nanos));
+  return {};
+}
+
+std::string toleration_seconds(const std::string& value, std::optional<int64_t>& field) {
+  if (value.empty() || value.size() > 12 || value.find_first_not_of("0123456789") != std::string::npos)
+    return "must be a non-negative integer (seconds)";
+  field = std::stoll(value);
+  return {};
+}
+
 // One row per setting: its flag, its YAML key, and how a value is checked and stored.
 struct setting {
   const char* flag;  // without the leading "--"
@@ -99,6 +120,37 @@ const setting settings[] = {
        return "must be one DNS name or IP address";
      c.tls_sans.push_back(v);
      return {};
+   }},
+  {"profile", "profile", "default|fast",
+   "node lifecycle timings: default (Kubernetes') or fast (seconds, for tests; docs/node-lifecycle.md)",
+   false,
+   [](server_config& c, const std::string& v) -> std::string {
+     if (v != "default" && v != "fast")
+       return "must be \"default\" or \"fast\"";
+     c.profile = v;
+     return {};
+   }},
+  {"node-monitor-grace-period", "nodeMonitorGracePeriod", "DURATION",
+   "a node silent this long becomes Unknown (default 50s; fast profile 5s)", false,
+   [](server_config& c, const std::string& v) {
+     return positive_duration(v, c.node_monitor_grace_period);
+   }},
+  {"node-startup-grace-period", "nodeStartupGracePeriod", "DURATION",
+   "the same for a node that never posted Ready (default 1m; fast profile 10s)", false,
+   [](server_config& c, const std::string& v) {
+     return positive_duration(v, c.node_startup_grace_period);
+   }},
+  {"default-not-ready-toleration-seconds", "defaultNotReadyTolerationSeconds", "SECONDS",
+   "tolerationSeconds of the not-ready:NoExecute toleration added to pods (default 300; fast 5)",
+   false,
+   [](server_config& c, const std::string& v) {
+     return toleration_seconds(v, c.default_not_ready_toleration_seconds);
+   }},
+  {"default-unreachable-toleration-seconds", "defaultUnreachableTolerationSeconds", "SECONDS",
+   "tolerationSeconds of the unreachable:NoExecute toleration added to pods (default 300; fast 5)",
+   false,
+   [](server_config& c, const std::string& v) {
+     return toleration_seconds(v, c.default_unreachable_toleration_seconds);
    }},
 };
 
@@ -184,6 +236,23 @@ std::string apply_yaml(const std::string& yaml_text, const std::string& source,
       return yaml_value_error(source, key, text, problem);
   }
   return {};
+}
+
+node_lifecycle_settings resolve_node_lifecycle(const server_config& config) {
+  using std::chrono::milliseconds;
+  using std::chrono::seconds;
+  const bool fast = config.profile == "fast";
+  node_lifecycle_settings s;
+  s.node_monitor_grace_period =
+    config.node_monitor_grace_period.value_or(milliseconds(fast ? seconds(5) : seconds(50)));
+  s.node_startup_grace_period =
+    config.node_startup_grace_period.value_or(milliseconds(fast ? seconds(10) : seconds(60)));
+  s.node_status_update_frequency = fast ? seconds(1) : seconds(10);
+  s.default_not_ready_toleration_seconds =
+    config.default_not_ready_toleration_seconds.value_or(fast ? 5 : 300);
+  s.default_unreachable_toleration_seconds =
+    config.default_unreachable_toleration_seconds.value_or(fast ? 5 : 300);
+  return s;
 }
 
 void resolve_defaults(server_config& config) {
@@ -272,7 +341,9 @@ std::string help_text() {
          "Flags:\n";
   auto row = [&](const std::string& left, const std::string& help) {
     out << "      " << left;
-    for (size_t n = left.size(); n < 30; ++n)
+    if (left.size() >= 30)  // a long flag: its help on the next line, aligned
+      out << "\n      ";
+    for (size_t n = left.size() >= 30 ? 0 : left.size(); n < 30; ++n)
       out << ' ';
     out << help << '\n';
   };

@@ -6,7 +6,9 @@
 //   /etc/troupe.yaml: unknown key "dataDirr"
 // Parsing is pure apart from reading the --config file; nothing here throws.
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,9 +36,30 @@ struct server_config {
   std::string token_file;                         // empty until resolved: <data_dir>/admin.token
   std::vector<std::string> tls_sans;  // extra SANs for the server certificate (DNS names or IPs)
   std::string config_file;            // the YAML file the settings came from, if any
+  // Node lifecycle: unset values come from the profile (resolve_node_lifecycle).
+  std::string profile = "default";    // "default" (Kubernetes' timings) or "fast" (seconds)
+  std::optional<std::chrono::milliseconds> node_monitor_grace_period;
+  std::optional<std::chrono::milliseconds> node_startup_grace_period;
+  std::optional<int64_t> default_not_ready_toleration_seconds;
+  std::optional<int64_t> default_unreachable_toleration_seconds;
 
   std::string kubeconfig_path() const { return data_dir + "/admin.kubeconfig"; }
 };
+
+/// The node lifecycle's timings, the flags' values or else the profile's:
+///   default: grace 50s (Kubernetes 1.32), startup grace 1m, node sessions write the heartbeat
+///            at most every 10s, default not-ready/unreachable tolerations 300s;
+///   fast:    grace 5s, startup grace 10s, heartbeat written every 1s (the agents beat every 2s),
+///            tolerations 5s: a lost node's pods are evicted about 10s after it went silent.
+struct node_lifecycle_settings {
+  std::chrono::milliseconds node_monitor_grace_period;
+  std::chrono::milliseconds node_startup_grace_period;
+  std::chrono::milliseconds node_status_update_frequency;
+  int64_t default_not_ready_toleration_seconds = 300;
+  int64_t default_unreachable_toleration_seconds = 300;
+};
+
+node_lifecycle_settings resolve_node_lifecycle(const server_config& config);
 
 struct parse_outcome {
   enum class action { run, help, fail, print_join_token };

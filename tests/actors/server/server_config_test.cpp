@@ -207,3 +207,92 @@ TEST_CASE("server --help lists every flag", "[unit][server]") {
     CHECK(text.find(flag) != std::string::npos);
   }
 }
+
+TEST_CASE("server node lifecycle settings: profiles, flags, YAML keys, errors", "[unit][server]") {
+  using namespace std::chrono_literals;
+  using A = srv::parse_outcome::action;
+  auto resolved = [](const args_t& args) {
+    auto out = srv::parse_server_args(args);
+    INFO("error: " << out.error);
+    REQUIRE(out.what == A::run);
+    return srv::resolve_node_lifecycle(out.config);
+  };
+  SECTION("default profile: Kubernetes 1.32's timings") {
+    auto s = resolved({});
+    CHECK(s.node_monitor_grace_period == 50s);
+    CHECK(s.node_startup_grace_period == 60s);
+    CHECK(s.node_status_update_frequency == 10s);
+    CHECK(s.default_not_ready_toleration_seconds == 300);
+    CHECK(s.default_unreachable_toleration_seconds == 300);
+  }
+  SECTION("fast profile: seconds") {
+    auto s = resolved({"--profile", "fast"});
+    CHECK(s.node_monitor_grace_period == 5s);
+    CHECK(s.node_startup_grace_period == 10s);
+    CHECK(s.node_status_update_frequency == 1s);
+    CHECK(s.default_not_ready_toleration_seconds == 5);
+    CHECK(s.default_unreachable_toleration_seconds == 5);
+  }
+  SECTION("flags win over the profile, Go durations") {
+    auto s = resolved({"--profile=fast", "--node-monitor-grace-period", "1m30s",
+                       "--node-startup-grace-period=500ms",
+                       "--default-unreachable-toleration-seconds", "0"});
+    CHECK(s.node_monitor_grace_period == 90s);
+    CHECK(s.node_startup_grace_period == 500ms);
+    CHECK(s.default_unreachable_toleration_seconds == 0);
+    CHECK(s.default_not_ready_toleration_seconds == 5);  // still the profile's
+  }
+  SECTION("YAML keys") {
+    srv::server_config c;
+    REQUIRE(srv::apply_yaml("profile: fast\nnodeMonitorGracePeriod: 40s\n"
+                            "nodeStartupGracePeriod: 2m\ndefaultNotReadyTolerationSeconds: 60\n"
+                            "defaultUnreachableTolerationSeconds: 120\n",
+                            "f.yaml", c) == "");
+    auto s = srv::resolve_node_lifecycle(c);
+    CHECK(c.profile == "fast");
+    CHECK(s.node_monitor_grace_period == 40s);
+    CHECK(s.node_startup_grace_period == 120s);
+    CHECK(s.default_not_ready_toleration_seconds == 60);
+    CHECK(s.default_unreachable_toleration_seconds == 120);
+  }
+  SECTION("rejections name the flag or key") {
+    const std::vector<std::pair<args_t, std::string>> bad = {
+      {{"--profile", "quick"},
+       "invalid argument \"quick\" for \"--profile\" flag: must be \"default\" or \"fast\""},
+      {{"--node-monitor-grace-period", "50"},
+       "invalid argument \"50\" for \"--node-monitor-grace-period\" flag: time: invalid duration "
+       "\"50\""},
+      {{"--node-monitor-grace-period", "0s"},
+       "invalid argument \"0s\" for \"--node-monitor-grace-period\" flag: must be greater than 0"},
+      {{"--node-startup-grace-period", "-5s"},
+       "invalid argument \"-5s\" for \"--node-startup-grace-period\" flag: must be greater than 0"},
+      {{"--default-not-ready-toleration-seconds", "5s"},
+       "invalid argument \"5s\" for \"--default-not-ready-toleration-seconds\" flag: must be a "
+       "non-negative integer (seconds)"},
+      {{"--default-unreachable-toleration-seconds", "-1"},
+       "invalid argument \"-1\" for \"--default-unreachable-toleration-seconds\" flag: must be a "
+       "non-negative integer (seconds)"},
+    };
+    for (const auto& [args, error] : bad) {
+      INFO(args[0]);
+      auto out = srv::parse_server_args(args);
+      REQUIRE(out.what == A::fail);
+      CHECK(out.error == error);
+    }
+    srv::server_config c;
+    CHECK(srv::apply_yaml("nodeMonitorGracePeriod: soon\n", "f.yaml", c) ==
+          "f.yaml: invalid value \"soon\" for key \"nodeMonitorGracePeriod\": time: invalid "
+          "duration \"soon\"");
+  }
+  SECTION("--help lists them; a long flag's help goes on its own line") {
+    auto text = srv::help_text();
+    for (auto flag : {"--profile default|fast", "--node-monitor-grace-period DURATION",
+                      "--node-startup-grace-period DURATION",
+                      "--default-not-ready-toleration-seconds SECONDS",
+                      "--default-unreachable-toleration-seconds SECONDS"}) {
+      INFO(flag);
+      CHECK(text.find(flag) != std::string::npos);
+    }
+    CHECK(text.find("--default-unreachable-toleration-seconds SECONDS\n") != std::string::npos);
+  }
+}
