@@ -109,9 +109,8 @@ public:
 
   size_t cached_queries() const;
 
-  struct impl;  // pod_topology_index.cpp
-
 private:
+  struct impl;  // pod_topology_data.hpp
   std::unique_ptr<impl> impl_;
 };
 
