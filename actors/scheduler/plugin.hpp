@@ -81,8 +81,9 @@ struct node_info {
   resources allocatable;          // status.allocatable (capacity when allocatable is absent)
   int64_t allowed_pods = 0;       // status.allocatable["pods"] (0 when absent: no pod fits)
   resources requested;            // sum of the requests of the pods bound to the node
-  resources non_zero_requested;   // the same with Kubernetes' defaults for pods that request
-                                  // nothing (100m cpu, 200Mi memory): what scores compare
+  resources non_zero_requested;   // the same with Kubernetes' defaults for containers that
+                                  // request nothing (100m cpu, 200Mi memory): LeastAllocated
+                                  // compares it (BalancedAllocation uses `requested`)
   int64_t pods = 0;               // pods bound to the node
   /// Parses the node's allocatable (resource_requests.hpp: node_allocatable); nothing requested.
   explicit node_info(const troupe::core::v1::Node& n);

@@ -34,7 +34,8 @@ inline std::string missing_prerequisite() {
 
 /// One private containerd for the test, stopped (by PID, by the script) when it goes out of scope.
 /// Test cases that use one take a machine-wide lock first: ctest runs test cases in parallel
-/// processes, and they all use the same pod subnet.
+/// processes, and they all use the same pod subnet. A test with two nodes makes two, each with
+/// its own subnet and `bridge_suffix`; the second shares the lock the first holds.
 struct private_containerd {
   int lock_fd = -1;
   std::string dir;
@@ -43,15 +44,18 @@ struct private_containerd {
   bool started = false;
 
   /// `subnet`: the pod subnet of its bridge.
-  explicit private_containerd(const std::string& subnet = "10.211.0.0/16") {
-    lock_fd = ::open("/tmp/troupe-cri-integration.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0644);
-    REQUIRE(lock_fd >= 0);
-    REQUIRE(::flock(lock_fd, LOCK_EX) == 0);
+  explicit private_containerd(const std::string& subnet = "10.211.0.0/16",
+                              const std::string& bridge_suffix = "") {
+    if (held()++ == 0) {
+      lock_fd = ::open("/tmp/troupe-cri-integration.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+      REQUIRE(lock_fd >= 0);
+      REQUIRE(::flock(lock_fd, LOCK_EX) == 0);
+    }
     char tmpl[] = "/tmp/troupe-cri-XXXXXX";
     REQUIRE(::mkdtemp(tmpl) != nullptr);
     dir = tmpl;
     socket = dir + "/ctd/containerd.sock";
-    const std::string bridge = "trcri" + std::to_string(::getpid() % 100000);
+    const std::string bridge = "trcri" + std::to_string(::getpid() % 100000) + bridge_suffix;
     cgroup_root = "/troupe-" + bridge;
     started = run(repo_root + "/scripts/containerd-node start " + dir + " --bridge " + bridge +
                   " --subnet " + subnet + " >/dev/null");
@@ -60,7 +64,14 @@ struct private_containerd {
     run(repo_root + "/scripts/containerd-node stop " + dir);
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
-    ::close(lock_fd);  // releases the lock
+    --held();
+    if (lock_fd >= 0)
+      ::close(lock_fd);  // releases the lock
+  }
+  /// How many private containerds this process runs (the first one holds the lock).
+  static int& held() {
+    static int n = 0;
+    return n;
   }
   static bool run(const std::string& cmd) { return std::system(cmd.c_str()) == 0; }
 };
