@@ -155,29 +155,31 @@ std::vector<v1::Taint> condition_taints(const v1::Node& node, config::timestamp 
 
 node_health_plan plan_node_health(const v1::Node& node, const heartbeat_observation& seen,
                                   config::timestamp now, const node_health_options& options) {
+  // Called on every heartbeat of every node: the Node is copied only when something changes.
   node_health_plan plan;
-  v1::Node next = node;
+  std::optional<v1::Node> next;
   const auto grace = seen.has_ready ? options.grace : options.startup_grace;
   const auto stale_at = add_duration(seen.probe, grace);
-  bool changed = false;
   if (seen.seen && earlier(stale_at, now)) {
     plan.stale = true;
-    changed = mark_conditions_unknown(next, now);
+    next = node;
+    if (!mark_conditions_unknown(*next, now))
+      next.reset();
   } else {
     plan.deadline = seen.seen ? stale_at : add_duration(now, grace);
   }
   bool taints_changed = false;
-  auto taints = condition_taints(next, now, taints_changed);
+  auto taints = condition_taints(next ? *next : node, now, taints_changed);
   if (taints_changed) {
-    auto* list = next.mutable_spec()->mutable_taints();
+    if (!next)
+      next = node;
+    auto* list = next->mutable_spec()->mutable_taints();
     list->Clear();
     for (auto& t : taints)
       *list->Add() = std::move(t);
-    changed = true;
   }
-  plan.ready = ready_status(next);
-  if (changed)
-    plan.update = std::move(next);
+  plan.ready = ready_status(next ? *next : node);
+  plan.update = std::move(next);
   return plan;
 }
 

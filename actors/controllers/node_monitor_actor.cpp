@@ -73,6 +73,13 @@ void record(self_ptr self, v1::Event event) {
     .then([](store::write_result&) {}, [](caf::error&) {});  // events are best effort
 }
 
+bool has_no_execute_taint(const v1::Node& node) {
+  for (const auto& t : node.spec().taints())
+    if (t.effect() == "NoExecute")
+      return true;
+  return false;
+}
+
 bool unreachable(self_ptr self) {
   return self->state.node && ready_status(*self->state.node) == "Unknown";
 }
@@ -335,10 +342,13 @@ void reconcile(self_ptr self) {
     return;
   }
   std::optional<config::timestamp> next = plan.deadline;
-  for (const auto& entry : std::map<std::string, std::shared_ptr<const v1::Pod>>(st.pods)) {
-    auto later = reconcile_pod(self, entry.first, now);
-    if (later && (!next || earlier(*later, *next)))
-      next = later;
+  // Most calls are heartbeats of a healthy node: then no pod has anything to do.
+  if (plan.ready == "Unknown" || !st.scheduled.empty() || has_no_execute_taint(*st.node)) {
+    for (const auto& entry : st.pods) {  // reconcile_pod only sends requests: no erase here
+      auto later = reconcile_pod(self, entry.first, now);
+      if (later && (!next || earlier(*later, *next)))
+        next = later;
+    }
   }
   arm(self, next, now);
 }
