@@ -1,3 +1,6 @@
+// Over 400 lines: one actor's shell — the Node's read-modify-write, the pods' writes and the
+// timer share one state and must see each other's changes in order; the decisions themselves are
+// in node_health.cpp and taint_eviction.cpp.
 #include "actors/controllers/node_monitor_actor.hpp"
 
 #include <caf/all.hpp>
