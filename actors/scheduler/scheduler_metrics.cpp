@@ -20,11 +20,13 @@ prometheus::Histogram::BucketBoundaries attempt_buckets() { return {1, 2, 4, 8, 
 
 } // namespace
 
-scheduler_metrics::scheduler_metrics(prometheus::Registry& registry)
-  : rejections_(prometheus::BuildCounter()
+scheduler_metrics::scheduler_metrics(std::shared_ptr<prometheus::Registry> shared)
+  : registry_(std::move(shared)),
+    rejections_(prometheus::BuildCounter()
                   .Name("troupe_scheduler_filter_rejections_total")
                   .Help("Nodes a filter plugin found a pod did not fit, by plugin.")
-                  .Register(registry)) {
+                  .Register(*registry_)) {
+  auto& registry = *registry_;
   auto& attempts = prometheus::BuildCounter()
                      .Name("scheduler_schedule_attempts_total")
                      .Help("Number of attempts to schedule pods, by the result. 'unschedulable' "

@@ -8,11 +8,12 @@
 //   scheduler_pod_scheduling_attempts                              attempts until a pod was bound
 //   troupe_scheduler_filter_rejections_total{plugin}               nodes a filter plugin rejected
 //   troupe_scheduler_binds_in_flight                               bind writes awaiting the store
-// Created once per process on the hub's registry (root_children.cpp) and used by one scheduler
-// actor at a time (a restarted one takes over the same series). prometheus-cpp is thread-safe
-// for the scrape; no CAF.
+// Created once per process on the hub's registry (root_children.cpp), which it keeps alive, and
+// used by one scheduler actor at a time (a restarted one takes over the same series).
+// prometheus-cpp is thread-safe for the scrape; no CAF.
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -28,7 +29,7 @@ enum class attempt_result { scheduled, unschedulable, error };
 
 class scheduler_metrics {
 public:
-  explicit scheduler_metrics(prometheus::Registry& registry);
+  explicit scheduler_metrics(std::shared_ptr<prometheus::Registry> registry);
 
   void attempt(attempt_result result, double seconds);
   void bound_after(int attempts);
@@ -43,6 +44,7 @@ public:
   void binds_in_flight(size_t n);
 
 private:
+  std::shared_ptr<prometheus::Registry> registry_;  // the series below live in it
   prometheus::Counter* attempts_[3];
   prometheus::Histogram* durations_[3];
   prometheus::Family<prometheus::Counter>& rejections_;

@@ -166,7 +166,7 @@ TEST_CASE("coalesced writes: one in flight per key, the latest value waits, a li
 }
 
 TEST_CASE("scheduler metrics: kube-scheduler's names and labels", "[scheduler]") {
-  prometheus::Registry registry;
+  auto registry = std::make_shared<prometheus::Registry>();
   scheduler_metrics m(registry);
   scheduler_metrics again(registry);  // a restarted actor's: the same series
   m.attempt(attempt_result::scheduled, 0.002);
@@ -175,7 +175,7 @@ TEST_CASE("scheduler metrics: kube-scheduler's names and labels", "[scheduler]")
   m.rejected("NodeAffinity", 2);
   m.pending(4, 1, 2);
   m.bound_after(2);
-  auto text = prometheus::TextSerializer().Serialize(registry.Collect());
+  auto text = prometheus::TextSerializer().Serialize(registry->Collect());
   CHECK_THAT(text, Catch::Contains(R"(scheduler_schedule_attempts_total{profile="default-scheduler",result="scheduled"} 1)"));
   CHECK_THAT(text, Catch::Contains(R"(scheduler_schedule_attempts_total{profile="default-scheduler",result="unschedulable"} 1)"));
   CHECK_THAT(text, Catch::Contains(R"(scheduler_schedule_attempts_total{profile="default-scheduler",result="error"} 0)"));

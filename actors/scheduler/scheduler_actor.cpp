@@ -1,0 +1,463 @@
+#include "actors/scheduler/scheduler_actor.hpp"
+
+#include <caf/all.hpp>
+
+#include <unistd.h>
+
+#include <array>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "actors/scheduler/cluster_changes.hpp"
+#include "actors/scheduler/coalesced_writes.hpp"
+#include "actors/scheduler/pod_binding.hpp"
+#include "actors/scheduler/scheduler_cache.hpp"
+#include "actors/scheduler/scheduler_events.hpp"
+#include "store/object_meta.hpp"
+
+namespace troupe::scheduler {
+
+using namespace troupe::protocol;
+namespace v1 = troupe::core::v1;
+using code = store::status::code;
+
+namespace {
+
+const config::kind_info& pods_kind() { return *config::find_kind("v1", "Pod"); }
+const config::kind_info& events_kind() { return *config::find_kind("v1", "Event"); }
+
+enum watched { pods_watch = 0, nodes_watch = 1, namespaces_watch = 2 };
+const config::kind_info& watched_kind(int w) {
+  static const char* kinds[] = {"Pod", "Node", "Namespace"};
+  return *config::find_kind("v1", kinds[w]);
+}
+
+struct watch_state {
+  uint64_t id = 0;
+  bool synced = false;  // the current subscription's initial list is complete
+  unsigned failures = 0;
+  std::unordered_set<std::string> listed;  // keys seen during the initial list
+};
+
+struct scheduler_state {
+  static inline const char* name = "scheduler";
+  scheduler_options opts;
+  plugin_chain chain;
+  scheduler_cache cache;
+  std::unique_ptr<scheduling_queue> queue;
+  schedule_cursor cursor;
+  std::unique_ptr<scheduler_event_recorder> recorder;
+  std::array<watch_state, 3> watches;
+  bool started = false;  // every initial list was complete once
+  // What the watches said last, by key (pod uid, node name, namespace name).
+  std::unordered_map<std::string, std::shared_ptr<const v1::Pod>> pods;
+  std::unordered_map<std::string, std::shared_ptr<const v1::Node>> nodes;
+  std::unordered_map<std::string, std::shared_ptr<const v1::Namespace>> namespaces;
+  size_t binds_in_flight = 0;
+  bool slice_pending = false;
+  std::optional<queue_time> wakeup_at;  // the earliest wake-up message on its way
+  std::unique_ptr<coalesced_writes<recorded_event>> events;  // by Event name
+  std::unique_ptr<coalesced_writes<std::string>> statuses;   // uid -> Unschedulable message
+  std::unordered_map<std::string, std::string> status_after_update;  // conflicted: await the pod
+};
+
+using self_ptr = scheduler_actor_type::stateful_pointer<scheduler_state>;
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void kick(self_ptr self);
+
+// --- Events and PodScheduled conditions: latest value per key, bounded in flight.
+
+void write_events(self_ptr self);
+
+void event_written(self_ptr self, const std::string& name) {
+  self->state.events->finished(name);
+  write_events(self);
+}
+
+void write_event(self_ptr self, std::shared_ptr<v1::Event> ev, bool update, bool fallback) {
+  auto& st = self->state;
+  auto name = ev->metadata().name();
+  auto done = [=](store::write_result&) { event_written(self, name); };
+  auto failed = [=](caf::error& e) {
+    auto s = to_status(e);
+    // A repeat whose create was coalesced away, or a create of an Event already there: switch.
+    bool other_way = update ? s.is(code::not_found) : s.is(code::already_exists);
+    if (other_way && !fallback)
+      write_event(self, ev, !update, true);
+    else
+      event_written(self, name);
+  };
+  if (update)
+    self->request(st.opts.store, st.opts.request_timeout, store_update{&events_kind(), ev}).then(done, failed);
+  else
+    self->request(st.opts.store, st.opts.request_timeout, store_create{&events_kind(), ev}).then(done, failed);
+}
+
+void write_events(self_ptr self) {
+  for (auto& [name, rec] : self->state.events->start())
+    write_event(self, std::make_shared<v1::Event>(std::move(rec.event)), rec.repeat, false);
+}
+
+void write_statuses(self_ptr self) {
+  auto& st = self->state;
+  bool skipped = true;  // a write found unneeded frees its place for the next one
+  while (skipped) {
+    skipped = false;
+  for (auto& [uid, message] : st.statuses->start()) {
+    auto it = st.pods.find(uid);
+    std::optional<v1::Pod> updated;
+    if (it != st.pods.end() && needs_scheduling(*it->second))
+      updated = unschedulable_pod(*it->second, message, st.opts.clock());
+    if (!updated) {
+      st.statuses->finished(uid);
+      skipped = true;
+      continue;
+    }
+    const std::string rv = updated->metadata().resourceversion();
+    auto obj = std::make_shared<v1::Pod>(std::move(*updated));
+    self->request(st.opts.store, st.opts.request_timeout, store_update{&pods_kind(), obj})
+      .then(
+        [=](store::write_result&) {
+          self->state.statuses->finished(uid);
+          write_statuses(self);
+        },
+        [=](caf::error& e) {
+          auto& s = self->state;
+          s.statuses->finished(uid);
+          if (to_status(e).is(code::conflict)) {
+            // Written again with the newer pod: now if the watch has it, else when it does.
+            auto p = s.pods.find(uid);
+            if (p != s.pods.end() && p->second->metadata().resourceversion() != rv)
+              s.statuses->put(uid, message);
+            else
+              s.status_after_update[uid] = message;
+          }
+          // Anything else: transient; the pod's next failed attempt writes it again.
+          write_statuses(self);
+        });
+  }
+  }
+}
+
+// --- scheduling
+
+void bind_pod(self_ptr self, const queued_pod& q, const std::string& node,
+          std::chrono::steady_clock::time_point t0) {
+  auto& st = self->state;
+  auto pod = q.pod;
+  auto uid = pod->metadata().uid();
+  int attempts = q.attempts;
+  auto obj = std::make_shared<v1::Pod>(bound_pod(*pod, node, st.opts.clock()));
+  ++st.binds_in_flight;
+  self->request(st.opts.store, st.opts.request_timeout, store_update{&pods_kind(), obj})
+    .then(
+      [=](store::write_result&) {
+        auto& s = self->state;
+        --s.binds_in_flight;
+        s.queue->done(uid);
+        if (s.opts.metrics) {
+          s.opts.metrics->attempt(attempt_result::scheduled, seconds_since(t0));
+          s.opts.metrics->bound_after(attempts);
+        }
+        auto rec = s.recorder->scheduled(*pod, node, s.opts.clock());
+        s.recorder->forget(uid);
+        auto name = rec.event.metadata().name();
+        s.events->put(name, std::move(rec));
+        s.statuses->drop(uid);
+        write_events(self);
+        kick(self);
+      },
+      [=](caf::error& e) {
+        auto& s = self->state;
+        --s.binds_in_flight;
+        s.cache.forget(uid);
+        if (s.opts.metrics)
+          s.opts.metrics->attempt(attempt_result::error, seconds_since(t0));
+        if (to_status(e).is(code::not_found))
+          s.queue->remove(uid);  // permanent: the pod is gone
+        else
+          s.queue->retry(uid, s.opts.clock());  // transient: conflict, timeout, store down
+        kick(self);
+      });
+}
+
+void attempt(self_ptr self, const queued_pod& q, queue_time now) {
+  auto& st = self->state;
+  auto t0 = std::chrono::steady_clock::now();
+  auto result = schedule_one(*q.pod, st.cache.view(), st.chain, st.opts.schedule, st.cursor);
+  if (st.opts.metrics)
+    st.opts.metrics->rejections(result.rejected_by);
+  const auto& uid = q.pod->metadata().uid();
+  if (result.scheduled()) {
+    st.cache.assume(q.pod, result.node);
+    bind_pod(self, q, result.node, t0);
+    return;
+  }
+  auto message = result.message(st.cache.node_count());
+  st.queue->unschedulable(uid, result.rejected_by, now);
+  if (st.opts.metrics)
+    st.opts.metrics->attempt(attempt_result::unschedulable, seconds_since(t0));
+  auto rec = st.recorder->failed_scheduling(*q.pod, message, now);
+  auto name = rec.event.metadata().name();
+  st.events->put(name, std::move(rec));
+  st.statuses->put(uid, std::move(message));
+}
+
+void arm_wakeup(self_ptr self, queue_time now) {
+  auto& st = self->state;
+  auto next = st.queue->next_wakeup();
+  if (!next || (st.wakeup_at && *st.wakeup_at <= *next))
+    return;
+  st.wakeup_at = next;
+  auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*next - now) +
+               std::chrono::milliseconds(1);
+  self->delayed_send(self, std::max(delay, std::chrono::milliseconds(1)), wakeup_atom::value);
+}
+
+void report_pending(self_ptr self) {
+  auto& st = self->state;
+  if (!st.opts.metrics)
+    return;
+  st.opts.metrics->pending(st.queue->active(), st.queue->backoff(), st.queue->unschedulable_count());
+  st.opts.metrics->binds_in_flight(st.binds_in_flight);
+}
+
+// Asks for a slice when one could do something.
+void kick(self_ptr self) {
+  auto& st = self->state;
+  if (!st.started)
+    return;
+  auto now = st.opts.clock();
+  st.queue->flush(now);
+  if (!st.slice_pending && st.queue->active() > 0 && st.binds_in_flight < st.opts.max_binds_in_flight) {
+    st.slice_pending = true;
+    self->send(self, schedule_atom::value);
+  }
+  arm_wakeup(self, now);
+  report_pending(self);
+}
+
+void slice(self_ptr self) {
+  auto& st = self->state;
+  st.slice_pending = false;
+  if (!st.started)
+    return;
+  const auto start = std::chrono::steady_clock::now();
+  const auto now = st.opts.clock();
+  for (size_t n = 0; n < st.opts.max_pods_per_slice; ++n) {
+    if (st.binds_in_flight >= st.opts.max_binds_in_flight ||
+        std::chrono::steady_clock::now() - start >= st.opts.slice_time)
+      break;
+    auto q = st.queue->pop(now);
+    if (!q)
+      break;
+    attempt(self, *q, now);
+  }
+  write_events(self);
+  write_statuses(self);
+  kick(self);
+}
+
+// --- watches
+
+void on_pod(self_ptr self, store::watch_event_type type, std::shared_ptr<const v1::Pod> pod,
+            queue_time now, cluster_events& changes) {
+  auto& st = self->state;
+  const std::string uid = pod->metadata().uid();
+  auto it = st.pods.find(uid);
+  std::shared_ptr<const v1::Pod> before = it == st.pods.end() ? nullptr : it->second;
+  if (type == store::watch_event_type::deleted) {
+    changes |= pod_changes(before ? before.get() : pod.get(), nullptr);
+    if (it != st.pods.end())
+      st.pods.erase(it);
+    st.cache.remove_pod(uid);
+    st.queue->remove(uid);
+    st.recorder->forget(uid);
+    st.statuses->drop(uid);
+    st.status_after_update.erase(uid);
+    return;
+  }
+  changes |= pod_changes(before.get(), pod.get());
+  st.pods[uid] = pod;
+  if (needs_scheduling(*pod)) {
+    st.queue->add(pod, now);
+    if (auto w = st.status_after_update.find(uid); w != st.status_after_update.end()) {
+      st.statuses->put(uid, std::move(w->second));
+      st.status_after_update.erase(w);
+    }
+    return;
+  }
+  st.queue->remove(uid);
+  st.recorder->forget(uid);
+  st.statuses->drop(uid);
+  st.status_after_update.erase(uid);
+  // Unbound pods that are not ours never count; one assumed by us keeps its assumption until
+  // the bind answers (its deletion arrives as such).
+  if (!pod->spec().nodename().empty())
+    st.cache.upsert_pod(std::move(pod));
+}
+
+void on_node(self_ptr self, store::watch_event_type type, std::shared_ptr<const v1::Node> node,
+             cluster_events& changes) {
+  auto& st = self->state;
+  const std::string name = node->metadata().name();
+  auto it = st.nodes.find(name);
+  if (type == store::watch_event_type::deleted) {
+    if (it != st.nodes.end())
+      st.nodes.erase(it);
+    st.cache.remove_node(name);
+    return;
+  }
+  auto c = node_changes(it == st.nodes.end() ? nullptr : it->second.get(), node.get());
+  if (it != st.nodes.end() && c == 0)
+    return;  // a heartbeat: nothing a plugin reads changed
+  changes |= c;
+  st.nodes[name] = node;
+  st.cache.upsert_node(std::move(node));
+}
+
+void on_namespace(self_ptr self, store::watch_event_type type,
+                  std::shared_ptr<const v1::Namespace> ns, cluster_events& changes) {
+  auto& st = self->state;
+  const std::string name = ns->metadata().name();
+  auto it = st.namespaces.find(name);
+  if (type == store::watch_event_type::deleted) {
+    if (it != st.namespaces.end())
+      st.namespaces.erase(it);
+    st.cache.remove_namespace(name);
+    return;
+  }
+  changes |= namespace_changes(it == st.namespaces.end() ? nullptr : it->second.get(), ns.get());
+  st.namespaces[name] = ns;
+  st.cache.upsert_namespace(*ns);
+}
+
+void on_event(self_ptr self, int w, store::watch_event_type type,
+              const std::shared_ptr<const google::protobuf::Message>& obj, queue_time now,
+              cluster_events& changes) {
+  if (w == pods_watch)
+    on_pod(self, type, std::static_pointer_cast<const v1::Pod>(obj), now, changes);
+  else if (w == nodes_watch)
+    on_node(self, type, std::static_pointer_cast<const v1::Node>(obj), changes);
+  else
+    on_namespace(self, type, std::static_pointer_cast<const v1::Namespace>(obj), changes);
+}
+
+// After a re-list: what the store no longer has was deleted while the watch was closed.
+template <class Map>
+void forget_unlisted(self_ptr self, int w, Map& known, queue_time now, cluster_events& changes) {
+  auto& listed = self->state.watches[w].listed;
+  std::vector<typename Map::mapped_type> gone;
+  for (const auto& [key, obj] : known)
+    if (!listed.count(key))
+      gone.push_back(obj);
+  for (auto& obj : gone)
+    on_event(self, w, store::watch_event_type::deleted, obj, now, changes);
+  listed.clear();
+}
+
+void subscribe(self_ptr self, int w) {
+  auto& ws = self->state.watches[w];
+  ws.id = 0;
+  ws.synced = false;
+  ws.listed.clear();
+  store_subscribe s{&watched_kind(w), "", 0, caf::actor_cast<caf::actor>(self), true};
+  self->request(self->state.opts.store, self->state.opts.request_timeout, std::move(s))
+    .then(
+      [=](uint64_t id) {
+        self->state.watches[w].id = id;
+        self->state.watches[w].failures = 0;
+      },
+      [=](caf::error&) {
+        auto n = std::min(++self->state.watches[w].failures, 10u);
+        self->delayed_send(self, std::chrono::milliseconds(200) * n, resubscribe_atom::value, w);
+      });
+}
+
+void on_batch(self_ptr self, watch_batch& b) {
+  auto& st = self->state;
+  int w = -1;
+  for (int i = 0; i < 3; ++i)
+    if (st.watches[i].id == b.subscription && b.subscription != 0)
+      w = i;
+  if (w < 0)
+    return;  // from an earlier subscription
+  auto& ws = st.watches[w];
+  const auto now = st.opts.clock();
+  cluster_events changes = 0;
+  for (const auto& e : b.events) {
+    if (e.type == store::watch_event_type::bookmark) {
+      if (!ws.synced && store::object_meta(*e.object).annotations().count("k8s.io/initial-events-end")) {
+        ws.synced = true;
+        if (w == pods_watch)
+          forget_unlisted(self, w, st.pods, now, changes);
+        else if (w == nodes_watch)
+          forget_unlisted(self, w, st.nodes, now, changes);
+        else
+          forget_unlisted(self, w, st.namespaces, now, changes);
+      }
+      continue;
+    }
+    if (!e.object || e.type == store::watch_event_type::error)
+      continue;
+    if (!ws.synced) {
+      const auto& meta = store::object_meta(*e.object);
+      ws.listed.insert(w == pods_watch ? meta.uid() : meta.name());
+    }
+    on_event(self, w, e.type, e.object, now, changes);
+  }
+  if (!st.started && st.watches[0].synced && st.watches[1].synced && st.watches[2].synced)
+    st.started = true;
+  if (changes)
+    st.queue->move(changes, now);
+  if (b.closed)
+    subscribe(self, w);
+  kick(self);
+}
+
+std::string default_instance() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0 || !host[0])
+    return default_scheduler_name;
+  return std::string(default_scheduler_name) + "-" + host;
+}
+
+scheduler_actor_type::behavior_type scheduler(self_ptr self, scheduler_options opts) {
+  auto& st = self->state;
+  if (!opts.clock)
+    opts.clock = [] { return std::chrono::system_clock::now(); };
+  if (opts.instance.empty())
+    opts.instance = default_instance();
+  st.chain = opts.chain ? opts.chain() : default_chain();
+  st.queue = std::make_unique<scheduling_queue>(opts.queue);
+  st.recorder = std::make_unique<scheduler_event_recorder>(opts.instance);
+  st.events = std::make_unique<coalesced_writes<recorded_event>>(opts.max_writes_in_flight);
+  st.statuses = std::make_unique<coalesced_writes<std::string>>(opts.max_writes_in_flight);
+  if (opts.seed)
+    st.cursor.random = opts.seed;
+  st.opts = std::move(opts);
+  for (int w = 0; w < 3; ++w)
+    subscribe(self, w);
+  return {
+    [=](watch_batch& b) { on_batch(self, b); },
+    [=](schedule_atom) { slice(self); },
+    [=](wakeup_atom) {
+      self->state.wakeup_at.reset();
+      kick(self);
+    },
+    [=](resubscribe_atom, int w) { subscribe(self, w); },
+  };
+}
+
+} // namespace
+
+scheduler_actor_type spawn_scheduler(caf::actor_system& sys, scheduler_options options) {
+  return sys.spawn(scheduler, std::move(options));
+}
+
+} // namespace troupe::scheduler
