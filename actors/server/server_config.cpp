@@ -152,6 +152,18 @@ const setting settings[] = {
    [](server_config& c, const std::string& v) {
      return toleration_seconds(v, c.default_unreachable_toleration_seconds);
    }},
+  {"percentage-of-nodes-to-score", "percentageOfNodesToScore", "PERCENT",
+   "nodes the scheduler searches for a fit before scoring, in % (default 0: adaptive, 50% down to "
+   "5% in large clusters)",
+   false,
+   [](server_config& c, const std::string& v) -> std::string {
+     // kube-scheduler's validation text.
+     if (v.empty() || v.size() > 3 || v.find_first_not_of("0123456789") != std::string::npos ||
+         std::stoi(v) > 100)
+       return "not in valid range [0-100]";
+     c.percentage_of_nodes_to_score = std::stoi(v);
+     return {};
+   }},
 };
 
 const setting* find_flag(const std::string& name) {

@@ -42,6 +42,9 @@ struct server_config {
   std::optional<std::chrono::milliseconds> node_startup_grace_period;
   std::optional<int64_t> default_not_ready_toleration_seconds;
   std::optional<int64_t> default_unreachable_toleration_seconds;
+  // Scheduler: Kubernetes' percentageOfNodesToScore (0 = adaptive: 50% minus 1% per 125 nodes,
+  // at least 5%; at least 100 nodes are searched either way).
+  int percentage_of_nodes_to_score = 0;
 
   std::string kubeconfig_path() const { return data_dir + "/admin.kubeconfig"; }
 };

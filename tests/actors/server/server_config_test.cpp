@@ -296,3 +296,27 @@ TEST_CASE("server node lifecycle settings: profiles, flags, YAML keys, errors", 
     CHECK(text.find("--default-unreachable-toleration-seconds SECONDS\n") != std::string::npos);
   }
 }
+
+TEST_CASE("server --percentage-of-nodes-to-score: flag, YAML key, range", "[unit][server]") {
+  using A = srv::parse_outcome::action;
+  CHECK(srv::parse_server_args({}).config.percentage_of_nodes_to_score == 0);  // adaptive
+  for (auto [arg, want] : std::vector<std::pair<std::string, int>>{{"0", 0}, {"30", 30}, {"100", 100}}) {
+    auto out = srv::parse_server_args({"--percentage-of-nodes-to-score", arg});
+    INFO(arg << ": " << out.error);
+    REQUIRE(out.what == A::run);
+    CHECK(out.config.percentage_of_nodes_to_score == want);
+  }
+  srv::server_config c;
+  REQUIRE(srv::apply_yaml("percentageOfNodesToScore: 50\n", "f.yaml", c) == "");
+  CHECK(c.percentage_of_nodes_to_score == 50);
+  for (auto bad : {"101", "-1", "ten", "", "5%", "1000"}) {
+    INFO(bad);
+    auto out = srv::parse_server_args({std::string("--percentage-of-nodes-to-score=") + bad});
+    REQUIRE(out.what == A::fail);
+    CHECK(out.error == std::string("invalid argument \"") + bad +
+                         "\" for \"--percentage-of-nodes-to-score\" flag: not in valid range [0-100]");
+  }
+  CHECK(srv::apply_yaml("percentageOfNodesToScore: 120\n", "f.yaml", c) ==
+        "f.yaml: invalid value \"120\" for key \"percentageOfNodesToScore\": not in valid range [0-100]");
+  CHECK(srv::help_text().find("--percentage-of-nodes-to-score PERCENT") != std::string::npos);
+}
