@@ -9,6 +9,7 @@
 #include "actors/store/store_actor.hpp"
 #include "actors/metrics/metrics_actor.hpp"
 #include "actors/nodes/node_registry_actor.hpp"
+#include "actors/scheduler/scheduler_actor.hpp"
 #include "actors/server/node_join_issuer.hpp"
 #include "actors/server/node_log_source.hpp"
 
@@ -73,6 +74,17 @@ std::vector<actor_child_spec> root_children(const server_context& context) {
                         with_logs.pod_logs = make_node_log_source(sys);
                         return apiserver::spawn_api_server_actor(sys, with_logs, slot->get());
                       }});
+  // The scheduler (before the node registry, so pods are placed as soon as nodes join). Its
+  // metrics series are made once, on the hub's registry; a restarted scheduler keeps them.
+  scheduler::scheduler_options sched;
+  sched.schedule.percentage_of_nodes_to_score = context.config.percentage_of_nodes_to_score;
+  if (context.metrics)
+    sched.metrics = std::make_shared<scheduler::scheduler_metrics>(context.metrics->registry);
+  children.push_back({"scheduler", restart_type::permanent, [sched, slot](caf::actor_system& sys) {
+                        auto o = sched;
+                        o.store = slot->get();
+                        return caf::actor_cast<caf::actor>(scheduler::spawn_scheduler(sys, o));
+                      }});
   // The node registry publishes itself with caf::openssl on the API host and the node port
   // (nodes dial what the join answered: node_registry_address).
   nodes::node_registry_options nodes;
@@ -86,9 +98,8 @@ std::vector<actor_child_spec> root_children(const server_context& context) {
                         o.store = slot->get();
                         return caf::actor_cast<caf::actor>(nodes::spawn_node_registry(sys, o));
                       }});
-  // Start order matters; children stop in reverse. The rows to come, in order:
-  //   "scheduler" (before node_registry)
-  //   "controllers" (below), then "metrics" (context.config.metrics_address)
+  // Start order matters; children stop in reverse. Then "controllers" (below), then "metrics"
+  // (context.config.metrics_address).
   std::vector<actor_child_spec> controllers;
   controllers.push_back({"namespaces", restart_type::permanent, [slot](caf::actor_system& sys) {
                            controllers::namespace_controller_options o;
