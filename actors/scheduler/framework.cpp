@@ -61,13 +61,36 @@ uint64_t next_random(uint64_t& state) {  // splitmix64: small, seeded, replayabl
   return z ^ (z >> 31);
 }
 
-void reject(schedule_result& out, std::string_view plugin, fit&& f) {
-  ++out.rejected_by[plugin];
-  if (f.code == fit_code::unschedulable)
-    out.resolvable = true;
-  for (auto& r : f.reasons)
-    out.reasons.push_back(std::move(r));
-}
+// Counts the reasons of rejected nodes without copying strings per node: fixed reasons by
+// pointer (a handful of distinct ones per pod), built ones by text.
+struct reason_tally {
+  std::vector<std::pair<const char*, size_t>> fixed;
+  std::map<std::string, size_t> built;
+  bool resolvable = false;
+
+  void add(fit&& f, size_t nodes = 1) {
+    if (f.code == fit_code::unschedulable)
+      resolvable = true;
+    for (const char* r : f.fixed) {
+      if (!r)
+        break;
+      auto it = std::find_if(fixed.begin(), fixed.end(), [r](const auto& e) { return e.first == r; });
+      if (it == fixed.end())
+        fixed.emplace_back(r, nodes);
+      else
+        it->second += nodes;
+    }
+    for (auto& r : f.built)
+      built[std::move(r)] += nodes;
+  }
+
+  void into(schedule_result& out) {
+    out.resolvable = resolvable;
+    out.reasons = std::move(built);
+    for (const auto& [r, n] : fixed)
+      out.reasons[r] += n;
+  }
+};
 
 } // namespace
 
@@ -86,9 +109,9 @@ schedule_result schedule_one(const v1::Pod& pod, const cluster_view& view,
     fit f = chain.filters[i]->pre_filter(pod, view, filter_states[i]);
     if (!f.fits()) {
       out.rejected_by[chain.filters[i]->name()] += n;
-      out.resolvable = f.code == fit_code::unschedulable;
-      for (size_t k = 0; k < n; ++k)
-        out.reasons.insert(out.reasons.end(), f.reasons.begin(), f.reasons.end());
+      reason_tally tally;
+      tally.add(std::move(f), n);
+      tally.into(out);
       out.nodes_evaluated = n;
       return out;
     }
@@ -100,13 +123,16 @@ schedule_result schedule_one(const v1::Pod& pod, const cluster_view& view,
   feasible.reserve(std::min(wanted, n));
   size_t start = cursor.next_start % n;
   size_t processed = 0;
+  reason_tally tally;
+  std::vector<size_t> rejected(chain.filters.size(), 0);
   for (; processed < n && feasible.size() < wanted; ++processed) {
     const node_info* info = nodes[(start + processed) % n];
     bool fits = true;
     for (size_t i = 0; i < chain.filters.size(); ++i) {
       fit f = chain.filters[i]->filter(pod, filter_states[i].get(), *info);
       if (!f.fits()) {
-        reject(out, chain.filters[i]->name(), std::move(f));
+        ++rejected[i];
+        tally.add(std::move(f));
         fits = false;
         break;
       }
@@ -114,13 +140,16 @@ schedule_result schedule_one(const v1::Pod& pod, const cluster_view& view,
     if (fits)
       feasible.push_back(info);
   }
+  for (size_t i = 0; i < rejected.size(); ++i)
+    if (rejected[i])
+      out.rejected_by[chain.filters[i]->name()] += rejected[i];
   cursor.next_start = (start + processed) % n;
   out.nodes_evaluated = processed;
   out.feasible = feasible.size();
-  if (feasible.empty())
+  if (feasible.empty()) {
+    tally.into(out);
     return out;
-  out.reasons.clear();
-  out.resolvable = false;
+  }
   if (feasible.size() == 1) {
     out.node = feasible.front()->node.metadata().name();
     return out;

@@ -53,9 +53,9 @@ struct schedule_cursor {
 
 struct schedule_result {
   std::string node;  // empty: no node fits
-  /// When no node fits: every reason of every rejected node (fit_summary counts them), and
-  /// whether some rejection might go away when other pods change (fit_code::unschedulable).
-  std::vector<std::string> reasons;
+  /// When no node fits: how many nodes gave each reason (fit_summary's input), and whether some
+  /// rejection might go away when other pods change (fit_code::unschedulable).
+  std::map<std::string, size_t> reasons;
   bool resolvable = false;
   /// Rejections per filter plugin name (metrics), also when the pod was placed. The names are
   /// the plugins' name() (string literals).
@@ -65,7 +65,7 @@ struct schedule_result {
 
   bool scheduled() const { return !node.empty(); }
   /// The FailedScheduling message for `nodes` nodes ("0/N nodes are available: ...").
-  std::string message(size_t nodes) const { return fit_summary(nodes, reasons); }
+  std::string message(size_t nodes) const { return fit_summary_counted(nodes, reasons); }
 };
 
 schedule_result schedule_one(const troupe::core::v1::Pod& pod, const cluster_view& view,

@@ -46,15 +46,15 @@ fit node_resources_fit::fits_request(const resources& pod_request, const node_in
                             pod_request.memory > info.allocatable.memory - info.requested.memory;
   if (!too_many_pods && !short_cpu && !short_memory)
     return fit::ok();  // the common case: nothing allocated
-  std::vector<std::string> reasons;
-  reasons.reserve(3);
+  fit f;
+  f.code = fit_code::unschedulable;
   if (too_many_pods)
-    reasons.emplace_back("Too many pods");
+    f.and_no("Too many pods");
   if (short_cpu)
-    reasons.emplace_back("Insufficient cpu");
+    f.and_no("Insufficient cpu");
   if (short_memory)
-    reasons.emplace_back("Insufficient memory");
-  return fit::no(std::move(reasons), fit_code::unschedulable);
+    f.and_no("Insufficient memory");
+  return f;
 }
 
 void node_resources_fit::pre_score(const v1::Pod& pod, const cluster_view&,

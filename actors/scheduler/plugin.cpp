@@ -7,9 +7,19 @@
 
 namespace troupe::scheduler {
 
-const std::string& fit::reason() const {
-  static const std::string none;
-  return reasons.empty() ? none : reasons.front();
+std::vector<std::string> fit::reasons() const {
+  std::vector<std::string> out;
+  for (const char* r : fixed)
+    if (r)
+      out.emplace_back(r);
+  out.insert(out.end(), built.begin(), built.end());
+  return out;
+}
+
+std::string fit::reason() const {
+  if (fixed[0])
+    return fixed[0];
+  return built.empty() ? std::string() : built.front();
 }
 
 node_info::node_info(const troupe::core::v1::Node& n)
@@ -32,6 +42,10 @@ std::string fit_summary(size_t nodes, const std::vector<std::string>& reasons) {
   std::map<std::string, size_t> counts;
   for (const auto& r : reasons)
     ++counts[r];
+  return fit_summary_counted(nodes, counts);
+}
+
+std::string fit_summary_counted(size_t nodes, const std::map<std::string, size_t>& counts) {
   std::vector<std::string> parts;
   for (const auto& [reason, n] : counts)
     parts.push_back(std::to_string(n) + " " + reason);

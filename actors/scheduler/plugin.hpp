@@ -11,6 +11,7 @@
 // What a plugin computes once per pod lives in its plugin_state (Kubernetes' CycleState entry).
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,26 +32,42 @@ enum class fit_code {
 
 struct fit {
   fit_code code = fit_code::fits;
-  /// Kubernetes' texts, e.g. "node(s) had untolerated taint {k: v}"; usually one, several when a
-  /// plugin finds several problems on one node ("Insufficient cpu", "Insufficient memory").
-  std::vector<std::string> reasons;
+  /// Kubernetes' texts, e.g. "node(s) didn't match Pod's node affinity/selector"; usually one,
+  /// several when a plugin finds several problems on one node ("Insufficient cpu", "Insufficient
+  /// memory"). Texts fixed at compile time are kept as pointers (`fixed`, no allocation: a filter
+  /// rejects thousands of nodes per pod), texts built at run time in `built` (a taint's key and
+  /// value). reasons() gives them all, fixed ones first.
+  static constexpr size_t max_fixed = 3;
+  const char* fixed[max_fixed] = {};
+  std::vector<std::string> built;
 
   bool fits() const { return code == fit_code::fits; }
+  std::vector<std::string> reasons() const;
   /// The first reason ("" when it fits).
-  const std::string& reason() const;
+  std::string reason() const;
 
   static fit ok() { return {}; }
+  /// `why` must outlive the result (a string literal or a static constant).
+  static fit no(const char* why, fit_code c = fit_code::unschedulable_and_unresolvable) {
+    fit f;
+    f.code = c;
+    f.fixed[0] = why;
+    return f;
+  }
   static fit no(std::string why, fit_code c = fit_code::unschedulable_and_unresolvable) {
     fit f;
     f.code = c;
-    f.reasons.push_back(std::move(why));
+    f.built.push_back(std::move(why));
     return f;
   }
-  static fit no(std::vector<std::string> why, fit_code c) {
-    fit f;
-    f.code = c;
-    f.reasons = std::move(why);
-    return f;
+  /// Adds a fixed reason to a non-fit (at most max_fixed; more are dropped).
+  fit& and_no(const char* why) {
+    for (auto& slot : fixed)
+      if (!slot) {
+        slot = why;
+        break;
+      }
+    return *this;
   }
 };
 
@@ -147,5 +164,7 @@ void default_normalize(std::vector<int64_t>& scores, bool reverse);
 /// node affinity/selector, 1 node(s) had untolerated taint {k: v}." — every reason of every
 /// rejected node, counted, "N reason" entries sorted as strings and joined with ", ".
 std::string fit_summary(size_t nodes, const std::vector<std::string>& reasons);
+/// The same from reasons already counted (reason → nodes).
+std::string fit_summary_counted(size_t nodes, const std::map<std::string, size_t>& counts);
 
 } // namespace troupe::scheduler

@@ -85,7 +85,7 @@ TEST_CASE("NodeResourcesFit filter: every shortfall named, in Kubernetes' order"
     REQUIRE(state);
     auto staged = plugin.filter(c.pod, state.get(), info);
     for (const auto* f : {&direct, &staged}) {
-      CHECK(f->reasons == c.want);
+      CHECK(f->reasons() == c.want);
       CHECK(f->fits() == c.want.empty());
       // A pod leaving may make room: never unresolvable (Kubernetes 1.32).
       CHECK(f->code == (c.want.empty() ? fit_code::fits : fit_code::unschedulable));
