@@ -1,0 +1,20 @@
+#pragma once
+// scheduler_bench (b): the scheduler actor end to end through a RocksDB store actor.
+#include <cstdint>
+#include <string>
+
+namespace troupe::bench {
+
+struct end_to_end_result {
+  double pods_per_second = 0;
+  size_t pods = 0;
+  uint64_t syncs = 0;      // the store's group commits during the run
+  uint64_t max_batch = 0;  // most writes in one of them
+  std::string error;
+};
+
+/// `nodes` Node objects and `pods` unbound pods in a fresh store (temp dir); then the scheduler
+/// starts and the clock runs until a watch has seen every pod bound.
+end_to_end_result run_end_to_end(size_t nodes, size_t pods);
+
+} // namespace troupe::bench
