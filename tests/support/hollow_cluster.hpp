@@ -76,6 +76,11 @@ public:
     caf::anon_send_exit(registry_, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(store_, caf::exit_reason::user_shutdown);
     db_.reset();
+    // No strong handle may outlive the system's shutdown: it waits for detached actors (the
+    // store) to be destroyed.
+    store_ = nullptr;
+    registry_ = nullptr;
+    control_.clear();
     sys_.reset();  // waits for every actor
     nodes_.clear();
     std::filesystem::remove_all(dir_);
@@ -99,14 +104,14 @@ public:
     if (auto err = nodes::store_node_credential(dir_ + "/nodes", spec.name, credential); !err.empty())
       throw std::runtime_error("hollow_cluster: " + err);
     auto& n = nodes_[spec.name];
-    runtime::fake_runtime_options fo;
+    node_agent::runtime::fake_runtime_options fo;
     fo.any_image_pullable = true;
     fo.log_root = dir_ + "/logs";
     fo.pod_ip_prefix = "10.77." + std::to_string(nodes_.size()) + ".";
     fo.start_time_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count();
-    n.runtime = std::make_shared<runtime::fake_runtime>(fo);
-    n.ticker = std::make_unique<runtime::fake_runtime_ticker>(*n.runtime);
+    n.runtime = std::make_shared<node_agent::runtime::fake_runtime>(fo);
+    n.ticker = std::make_unique<node_agent::runtime::fake_runtime_ticker>(*n.runtime);
     node_agent::node_actor_config c;
     c.node.name = spec.name;
     c.node.node_ip = "192.168.77." + std::to_string(nodes_.size());
@@ -219,8 +224,8 @@ public:
 
 private:
   struct hollow_node {
-    std::shared_ptr<runtime::fake_runtime> runtime;
-    std::unique_ptr<runtime::fake_runtime_ticker> ticker;
+    std::shared_ptr<node_agent::runtime::fake_runtime> runtime;
+    std::unique_ptr<node_agent::runtime::fake_runtime_ticker> ticker;
     caf::actor agent;
   };
 
