@@ -60,6 +60,8 @@ struct private_containerd {
     started = run(repo_root + "/scripts/containerd-node start " + dir + " --bridge " + bridge +
                   " --subnet " + subnet + " >/dev/null");
   }
+  /// Stops it now (the node's machine died); the destructor then only cleans up.
+  void stop() { run(repo_root + "/scripts/containerd-node stop " + dir + " >/dev/null"); }
   ~private_containerd() {
     run(repo_root + "/scripts/containerd-node stop " + dir);
     std::error_code ec;

@@ -1,0 +1,154 @@
+// Scheduling on the local cluster's shape (issue 6): a real troupe-server (--profile fast) and two
+// troupe-node agents, each on its own private containerd (own bridge and subnet), driven with
+// real kubectl 1.32: nodeSelector follows `kubectl label nodes`, required anti-affinity spreads
+// and leaves the excess Pending with kube-scheduler's text, `kubectl taint` NoSchedule keeps new
+// pods off, and a node whose troupe-node and containerd are stopped goes NotReady, its pod is
+// evicted (STATUS Unknown) and a new pod runs on the other node.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "tests/node-agent/e2e/pod_cluster.hpp"
+
+using namespace troupe::testing;
+
+namespace {
+
+struct two_node_cluster {
+  private_containerd ctd1{"10.211.0.0/16", "a"};
+  private_containerd ctd2{"10.212.0.0/16", "b"};
+  server_process server{"troupe-sched-e2e"};
+  node_process node1{server, "node1", ctd1.socket};
+  node_process node2{server, "node2", ctd2.socket};
+  int manifests = 0;
+
+  two_node_cluster() {
+    REQUIRE(ctd1.started);
+    REQUIRE(ctd2.started);
+    for (auto* c : {&ctd1, &ctd2})
+      REQUIRE(private_containerd::run(repo_root + "/scripts/images --socket " + c->socket + " >/dev/null"));
+    server.extra_args = {"--profile", "fast"};
+    REQUIRE(server.start());
+    node1.node_ip = "10.211.0.1";
+    node1.cgroup_parent = ctd1.cgroup_root;
+    node2.node_ip = "10.212.0.1";
+    node2.cgroup_parent = ctd2.cgroup_root;
+    REQUIRE(node1.start());
+    REQUIRE(node2.start());
+    for (auto* n : {&node1, &node2})
+      if (!n->wait_ready())
+        FAIL(n->name << " did not become Ready; its log:\n" << slurp(n->log()));
+    REQUIRE(kubectl("create namespace e2e").code == 0);
+  }
+
+  sh_result kubectl(const std::string& args) const { return server.kubectl(args); }
+
+  sh_result create(const std::string& yaml) {
+    const std::string path = server.dir + "/manifest-" + std::to_string(++manifests) + ".yaml";
+    std::ofstream(path) << yaml;
+    return kubectl("create -f " + path);
+  }
+
+  std::string pod(const std::string& name, const std::string& jsonpath) const {
+    auto r = kubectl("get pod " + name + " -n e2e -o 'jsonpath=" + jsonpath + "'");
+    return r.code == 0 ? r.output : std::string{};
+  }
+
+  std::string status_column(const std::string& name) const {
+    auto r = kubectl("get pod " + name + " -n e2e --no-headers");
+    std::istringstream in(r.output);
+    std::string pod_name, ready, status;
+    in >> pod_name >> ready >> status;
+    return status;
+  }
+
+  bool running_on(const std::string& name, const std::string& node) const {
+    return eventually([&] {
+      return pod(name, "{.spec.nodeName}") == node && pod(name, "{.status.phase}") == "Running";
+    }, std::chrono::seconds(90));
+  }
+};
+
+// A pod of busybox sleeping; `extra` is YAML at spec level (two-space indent).
+std::string sleeper(const std::string& name, const std::string& labels, const std::string& extra) {
+  return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\n  namespace: e2e\n" +
+         (labels.empty() ? "" : "  labels:\n" + labels) +
+         "spec:\n  terminationGracePeriodSeconds: 1\n" + extra +
+         "  containers:\n  - name: app\n    image: busybox:1.30\n    command: [\"sleep\", \"3600\"]\n";
+}
+
+const std::string web_anti_affinity =
+  "  affinity:\n    podAntiAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+  "      - labelSelector:\n          matchLabels:\n            app: web\n"
+  "        topologyKey: kubernetes.io/hostname\n";
+
+} // namespace
+
+TEST_CASE("scheduling on two containerd nodes: selectors, anti-affinity, taints, a lost node",
+          "[e2e][integration][scheduler]") {
+  if (auto why = pod_e2e_missing(); !why.empty()) {
+    WARN("skipped: " << why);
+    return;
+  }
+  two_node_cluster c;
+
+  // nodeSelector: Pending with the reason, then bound once `kubectl label` makes a node match.
+  REQUIRE(c.create(sleeper("ssd", "", "  nodeSelector:\n    disk: ssd\n")).code == 0);
+  CHECK(eventually([&] {
+    return c.kubectl("get events -n e2e --field-selector involvedObject.name=ssd").output.find(
+             "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.") !=
+           std::string::npos;
+  }, std::chrono::seconds(30)));
+  CHECK(c.status_column("ssd") == "Pending");
+  REQUIRE(c.kubectl("label nodes node2 disk=ssd").code == 0);
+  CHECK(c.running_on("ssd", "node2"));
+  CHECK(c.kubectl("describe pod ssd -n e2e").output.find("Successfully assigned e2e/ssd to node2") !=
+        std::string::npos);
+
+  // Required anti-affinity on two nodes: two run apart, the third stays Pending.
+  for (auto name : {"web-1", "web-2", "web-3"})
+    REQUIRE(c.create(sleeper(name, "    app: web\n", web_anti_affinity)).code == 0);
+  std::set<std::string> nodes;
+  std::string pending;
+  CHECK(eventually([&] {
+    nodes.clear();
+    pending.clear();
+    for (auto name : {"web-1", "web-2", "web-3"}) {
+      if (c.pod(name, "{.status.phase}") == "Running")
+        nodes.insert(c.pod(name, "{.spec.nodeName}"));
+      else if (c.pod(name, "{.status.conditions[?(@.type==\"PodScheduled\")].reason}") == "Unschedulable")
+        pending = name;
+    }
+    return nodes.size() == 2 && !pending.empty();
+  }, std::chrono::seconds(90)));
+  if (!pending.empty())
+    CHECK(c.pod(pending, "{.status.conditions[?(@.type==\"PodScheduled\")].message}") ==
+          "0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules.");
+  REQUIRE(c.kubectl("delete pod web-1 web-2 web-3 -n e2e --wait=false").code == 0);
+
+  // `kubectl taint` NoSchedule on node1: new pods go to node2 only.
+  REQUIRE(c.kubectl("taint nodes node1 dedicated=infra:NoSchedule").code == 0);
+  for (auto name : {"t-1", "t-2", "t-3"})
+    REQUIRE(c.create(sleeper(name, "", "")).code == 0);
+  for (auto name : {"t-1", "t-2", "t-3"})
+    CHECK(c.running_on(name, "node2"));
+  REQUIRE(c.kubectl("taint nodes node1 dedicated=infra:NoSchedule-").code == 0);
+
+  // node2's machine dies: troupe-node killed, its containerd stopped. The Node goes NotReady
+  // (Unknown) with the unreachable taint; after the fast profile's 5 s default toleration its
+  // pods are evicted (STATUS Unknown); a new pod runs on node1.
+  c.node2.kill9();
+  c.ctd2.stop();
+  CHECK(eventually([&] {
+    auto r = c.kubectl("get node node2 --no-headers");
+    return r.output.find("NotReady") != std::string::npos;
+  }, std::chrono::seconds(60)));
+  CHECK(c.kubectl("get node node2 -o 'jsonpath={.spec.taints[*].key}'").output.find(
+          "node.kubernetes.io/unreachable") != std::string::npos);
+  CHECK(eventually([&] { return c.status_column("t-1") == "Unknown"; }, std::chrono::seconds(60)));
+  CHECK(c.pod("t-1", "{.status.reason}") == "NodeLost");
+  REQUIRE(c.create(sleeper("after", "", "")).code == 0);
+  CHECK(c.running_on("after", "node1"));
+}
