@@ -117,7 +117,8 @@ int main(int argc, char** argv) {
     emit("b_end_to_end_pods_per_second", r.pods_per_second, "pods/s", 1150,
          ",\"nodes\":" + std::to_string(nodes) + ",\"pods\":" + std::to_string(r.pods) +
            ",\"store\":\"rocksdb\",\"store_syncs\":" + std::to_string(r.syncs) +
-           ",\"store_max_batch\":" + std::to_string(r.max_batch));
+           ",\"store_max_batch\":" + std::to_string(r.max_batch) +
+           ",\"first_bind_seconds\":" + std::to_string(r.first_bind_seconds));
   }
   if (want("c"))
     report_pure("c_pod_anti_affinity_pods_per_second", nodes, 2000 / scale,

@@ -87,6 +87,7 @@ end_to_end_result run_end_to_end(size_t nodes, size_t pods) {
     auto sched = scheduler::spawn_scheduler(sys, opts);
     std::unordered_set<std::string> bound_names;
     size_t bound = 0;
+    auto first = t0;
     auto deadline = t0 + std::chrono::minutes(5);
     while (bound < pods && std::chrono::steady_clock::now() < deadline) {
       (*watch)->wait_for(std::chrono::milliseconds(100));
@@ -94,14 +95,17 @@ end_to_end_result run_end_to_end(size_t nodes, size_t pods) {
         if (e.type != store::watch_event_type::modified)
           continue;
         const auto& p = dynamic_cast<const core::v1::Pod&>(*e.object);
-        if (!p.spec().nodename().empty() && bound_names.insert(p.metadata().name()).second)
-          ++bound;
+        if (!p.spec().nodename().empty() && bound_names.insert(p.metadata().name()).second) {
+          if (++bound == 1)
+            first = std::chrono::steady_clock::now();
+        }
       }
     }
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (bound < pods)
       out.error = "only " + std::to_string(bound) + " of " + std::to_string(pods) + " pods bound in 5 minutes";
     out.pods_per_second = static_cast<double>(pods) / s;
+    out.first_bind_seconds = std::chrono::duration<double>(first - t0).count();
     auto after = db->stats();
     out.syncs = after.syncs - before.syncs;
     out.max_batch = after.max_batch;

@@ -10,6 +10,7 @@ struct end_to_end_result {
   size_t pods = 0;
   uint64_t syncs = 0;      // the store's group commits during the run
   uint64_t max_batch = 0;  // most writes in one of them
+  double first_bind_seconds = 0;  // start → the first binding seen (initial lists, warm-up)
   std::string error;
 };
 
