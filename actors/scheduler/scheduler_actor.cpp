@@ -234,7 +234,9 @@ void kick(self_ptr self) {
     return;
   auto now = st.opts.clock();
   st.queue->flush(now);
-  if (!st.slice_pending && st.queue->active() > 0 && st.binds_in_flight < st.opts.max_binds_in_flight) {
+  // A slice once a quarter of the binds came back, not one per answer.
+  const size_t refill = st.opts.max_binds_in_flight - st.opts.max_binds_in_flight / 4;
+  if (!st.slice_pending && st.queue->active() > 0 && st.binds_in_flight < refill) {
     st.slice_pending = true;
     self->send(self, schedule_atom::value);
   }
