@@ -7,13 +7,13 @@
 #include <array>
 #include <optional>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "actors/scheduler/cluster_changes.hpp"
 #include "actors/scheduler/coalesced_writes.hpp"
 #include "actors/scheduler/pod_binding.hpp"
 #include "actors/scheduler/scheduler_cache.hpp"
 #include "actors/scheduler/scheduler_events.hpp"
+#include "actors/scheduler/watch_feed.hpp"
 #include "store/object_meta.hpp"
 
 namespace troupe::scheduler {
@@ -27,7 +27,6 @@ namespace {
 const config::kind_info& pods_kind() { return *config::find_kind("v1", "Pod"); }
 const config::kind_info& events_kind() { return *config::find_kind("v1", "Event"); }
 
-enum watched { pods_watch = 0, nodes_watch = 1, namespaces_watch = 2 };
 const config::kind_info& watched_kind(int w) {
   static const char* kinds[] = {"Pod", "Node", "Namespace"};
   return *config::find_kind("v1", kinds[w]);
@@ -37,7 +36,6 @@ struct watch_state {
   uint64_t id = 0;
   bool synced = false;  // the current subscription's initial list is complete
   unsigned failures = 0;
-  std::unordered_set<std::string> listed;  // keys seen during the initial list
 };
 
 struct scheduler_state {
@@ -46,14 +44,11 @@ struct scheduler_state {
   plugin_chain chain;
   scheduler_cache cache;
   std::unique_ptr<scheduling_queue> queue;
+  std::unique_ptr<watch_feed> feed;
   schedule_cursor cursor;
   std::unique_ptr<scheduler_event_recorder> recorder;
   std::array<watch_state, 3> watches;
   bool started = false;  // every initial list was complete once
-  // What the watches said last, by key (pod uid, node name, namespace name).
-  std::unordered_map<std::string, std::shared_ptr<const v1::Pod>> pods;
-  std::unordered_map<std::string, std::shared_ptr<const v1::Node>> nodes;
-  std::unordered_map<std::string, std::shared_ptr<const v1::Namespace>> namespaces;
   size_t binds_in_flight = 0;
   bool slice_pending = false;
   std::optional<queue_time> wakeup_at;  // the earliest wake-up message on its way
@@ -109,10 +104,10 @@ void write_statuses(self_ptr self) {
   while (skipped) {
     skipped = false;
   for (auto& [uid, message] : st.statuses->start()) {
-    auto it = st.pods.find(uid);
+    const v1::Pod* pod = st.feed->pod(uid);
     std::optional<v1::Pod> updated;
-    if (it != st.pods.end() && needs_scheduling(*it->second))
-      updated = unschedulable_pod(*it->second, message, st.opts.clock());
+    if (pod && needs_scheduling(*pod))
+      updated = unschedulable_pod(*pod, message, st.opts.clock());
     if (!updated) {
       st.statuses->finished(uid);
       skipped = true;
@@ -131,8 +126,8 @@ void write_statuses(self_ptr self) {
           s.statuses->finished(uid);
           if (to_status(e).is(code::conflict)) {
             // Written again with the newer pod: now if the watch has it, else when it does.
-            auto p = s.pods.find(uid);
-            if (p != s.pods.end() && p->second->metadata().resourceversion() != rv)
+            const v1::Pod* p = s.feed->pod(uid);
+            if (p && p->metadata().resourceversion() != rv)
               s.statuses->put(uid, message);
             else
               s.status_after_update[uid] = message;
@@ -267,107 +262,26 @@ void slice(self_ptr self) {
 
 // --- watches
 
-void on_pod(self_ptr self, store::watch_event_type type, std::shared_ptr<const v1::Pod> pod,
-            queue_time now, cluster_events& changes) {
+// Pods no longer pending: their Events are no longer coalesced, their condition not written.
+void settle(self_ptr self, const feed_result& r) {
   auto& st = self->state;
-  const std::string uid = pod->metadata().uid();
-  auto it = st.pods.find(uid);
-  std::shared_ptr<const v1::Pod> before = it == st.pods.end() ? nullptr : it->second;
-  if (type == store::watch_event_type::deleted) {
-    changes |= pod_changes(before ? before.get() : pod.get(), nullptr);
-    if (it != st.pods.end())
-      st.pods.erase(it);
-    st.cache.remove_pod(uid);
-    st.queue->remove(uid);
+  for (const auto& uid : r.settled) {
     st.recorder->forget(uid);
     st.statuses->drop(uid);
     st.status_after_update.erase(uid);
-    return;
   }
-  changes |= pod_changes(before.get(), pod.get());
-  st.pods[uid] = pod;
-  if (needs_scheduling(*pod)) {
-    st.queue->add(pod, now);
+  for (const auto& uid : r.pending)
     if (auto w = st.status_after_update.find(uid); w != st.status_after_update.end()) {
       st.statuses->put(uid, std::move(w->second));
       st.status_after_update.erase(w);
     }
-    return;
-  }
-  st.queue->remove(uid);
-  st.recorder->forget(uid);
-  st.statuses->drop(uid);
-  st.status_after_update.erase(uid);
-  // Unbound pods that are not ours never count; one assumed by us keeps its assumption until
-  // the bind answers (its deletion arrives as such).
-  if (!pod->spec().nodename().empty())
-    st.cache.upsert_pod(std::move(pod));
-}
-
-void on_node(self_ptr self, store::watch_event_type type, std::shared_ptr<const v1::Node> node,
-             cluster_events& changes) {
-  auto& st = self->state;
-  const std::string name = node->metadata().name();
-  auto it = st.nodes.find(name);
-  if (type == store::watch_event_type::deleted) {
-    if (it != st.nodes.end())
-      st.nodes.erase(it);
-    st.cache.remove_node(name);
-    return;
-  }
-  auto c = node_changes(it == st.nodes.end() ? nullptr : it->second.get(), node.get());
-  if (it != st.nodes.end() && c == 0)
-    return;  // a heartbeat: nothing a plugin reads changed
-  changes |= c;
-  st.nodes[name] = node;
-  st.cache.upsert_node(std::move(node));
-}
-
-void on_namespace(self_ptr self, store::watch_event_type type,
-                  std::shared_ptr<const v1::Namespace> ns, cluster_events& changes) {
-  auto& st = self->state;
-  const std::string name = ns->metadata().name();
-  auto it = st.namespaces.find(name);
-  if (type == store::watch_event_type::deleted) {
-    if (it != st.namespaces.end())
-      st.namespaces.erase(it);
-    st.cache.remove_namespace(name);
-    return;
-  }
-  changes |= namespace_changes(it == st.namespaces.end() ? nullptr : it->second.get(), ns.get());
-  st.namespaces[name] = ns;
-  st.cache.upsert_namespace(*ns);
-}
-
-void on_event(self_ptr self, int w, store::watch_event_type type,
-              const std::shared_ptr<const google::protobuf::Message>& obj, queue_time now,
-              cluster_events& changes) {
-  if (w == pods_watch)
-    on_pod(self, type, std::static_pointer_cast<const v1::Pod>(obj), now, changes);
-  else if (w == nodes_watch)
-    on_node(self, type, std::static_pointer_cast<const v1::Node>(obj), changes);
-  else
-    on_namespace(self, type, std::static_pointer_cast<const v1::Namespace>(obj), changes);
-}
-
-// After a re-list: what the store no longer has was deleted while the watch was closed.
-template <class Map>
-void forget_unlisted(self_ptr self, int w, Map& known, queue_time now, cluster_events& changes) {
-  auto& listed = self->state.watches[w].listed;
-  std::vector<typename Map::mapped_type> gone;
-  for (const auto& [key, obj] : known)
-    if (!listed.count(key))
-      gone.push_back(obj);
-  for (auto& obj : gone)
-    on_event(self, w, store::watch_event_type::deleted, obj, now, changes);
-  listed.clear();
 }
 
 void subscribe(self_ptr self, int w) {
   auto& ws = self->state.watches[w];
   ws.id = 0;
   ws.synced = false;
-  ws.listed.clear();
+  self->state.feed->list_started(static_cast<watched>(w));
   store_subscribe s{&watched_kind(w), "", 0, caf::actor_cast<caf::actor>(self), true};
   self->request(self->state.opts.store, self->state.opts.request_timeout, std::move(s))
     .then(
@@ -391,32 +305,22 @@ void on_batch(self_ptr self, watch_batch& b) {
     return;  // from an earlier subscription
   auto& ws = st.watches[w];
   const auto now = st.opts.clock();
-  cluster_events changes = 0;
+  feed_result r;
   for (const auto& e : b.events) {
     if (e.type == store::watch_event_type::bookmark) {
       if (!ws.synced && store::object_meta(*e.object).annotations().count("k8s.io/initial-events-end")) {
         ws.synced = true;
-        if (w == pods_watch)
-          forget_unlisted(self, w, st.pods, now, changes);
-        else if (w == nodes_watch)
-          forget_unlisted(self, w, st.nodes, now, changes);
-        else
-          forget_unlisted(self, w, st.namespaces, now, changes);
+        st.feed->list_complete(static_cast<watched>(w), now, r);
       }
       continue;
     }
-    if (!e.object || e.type == store::watch_event_type::error)
-      continue;
-    if (!ws.synced) {
-      const auto& meta = store::object_meta(*e.object);
-      ws.listed.insert(w == pods_watch ? meta.uid() : meta.name());
-    }
-    on_event(self, w, e.type, e.object, now, changes);
+    st.feed->apply(static_cast<watched>(w), e.type, e.object, now, r);
   }
+  settle(self, r);
   if (!st.started && st.watches[0].synced && st.watches[1].synced && st.watches[2].synced)
     st.started = true;
-  if (changes)
-    st.queue->move(changes, now);
+  if (r.changes)
+    st.queue->move(r.changes, now);
   if (b.closed)
     subscribe(self, w);
   kick(self);
@@ -437,6 +341,7 @@ scheduler_actor_type::behavior_type scheduler(self_ptr self, scheduler_options o
     opts.instance = default_instance();
   st.chain = opts.chain ? opts.chain() : default_chain();
   st.queue = std::make_unique<scheduling_queue>(opts.queue);
+  st.feed = std::make_unique<watch_feed>(st.cache, *st.queue);
   st.recorder = std::make_unique<scheduler_event_recorder>(opts.instance);
   st.events = std::make_unique<coalesced_writes<recorded_event>>(opts.max_writes_in_flight);
   st.statuses = std::make_unique<coalesced_writes<std::string>>(opts.max_writes_in_flight);

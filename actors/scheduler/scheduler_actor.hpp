@@ -3,7 +3,7 @@
 // unbound pods on nodes. A thin shell (CONVENTIONS 1) over the pure parts in this folder:
 // scheduling_queue (what to try next), scheduler_cache (the nodes and what their pods take),
 // schedule_one with the plugin chain (where a pod goes), pod_binding and scheduler_events (what
-// to write), cluster_changes (what a watch event means).
+// to write), watch_feed (what a watch event means for the cache and the queue).
 //
 // - Watches pods (every namespace), nodes and namespaces through the store actor, one
 //   subscription each (since 0 with the initial-events-end bookmark). Bound pods feed the cache;
