@@ -376,6 +376,8 @@ node_monitor_actor_type::behavior_type node_monitor(self_ptr self, node_monitor_
       if (p.deleted) {
         st.pods.erase(p.uid);
         st.scheduled.erase(p.uid);
+        if (auto w = st.work.find(p.uid); w != st.work.end() && !w->second.in_flight)
+          st.work.erase(w);  // a retry pending for it finds nothing to do
         return;
       }
       st.pods[p.uid] = std::move(p.pod);
@@ -406,6 +408,8 @@ node_monitor_actor_type::behavior_type node_monitor(self_ptr self, node_monitor_
     [=](pod_retry_atom, const std::string& uid) {
       if (self->state.pods.count(uid))
         act_on_pod(self, uid);
+      else
+        self->state.work.erase(uid);
     },
   };
 }
