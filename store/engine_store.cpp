@@ -1,5 +1,7 @@
 #include "store/engine_store.hpp"
 
+#include <optional>
+
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -129,6 +131,53 @@ result<write_result> engine_store::update(const config::kind_info& kind, const M
   w.object->CopyFrom(object);
   submit({&w});
   return std::move(w.out);
+}
+
+std::vector<result<write_result>> engine_store::write_many(const std::vector<batch_write>& writes,
+                                                          config::timestamp now) {
+  std::vector<result<write_result>> out;
+  out.reserve(writes.size());
+  std::vector<pending_write> pending(writes.size());
+  std::vector<pending_write*> submitted;
+  submitted.reserve(writes.size());
+  std::vector<std::optional<status>> early(writes.size());
+  for (size_t i = 0; i < writes.size(); ++i) {
+    const auto& in = writes[i];
+    if (!in.kind || !in.object) {
+      early[i] = status::invalid("batch write without a kind or an object");
+      continue;
+    }
+    if (auto s = check_kind(*in.kind); !s) {
+      early[i] = s;
+      continue;
+    }
+    if (in.object->GetDescriptor() != in.kind->descriptor) {
+      early[i] = status::invalid("object is a " + in.object->GetDescriptor()->full_name() +
+                                 ", not a " + in.kind->kind);
+      continue;
+    }
+    const auto& m = object_meta(*in.object);
+    auto& w = pending[i];
+    w.what = in.what == batch_write::op::create ? op::create : op::update;
+    w.kind = in.kind;
+    w.key = key_for(*in.kind, m.namespace_(), m.name());
+    w.name = m.name();
+    w.object.reset(in.object->New());
+    w.object->CopyFrom(*in.object);
+    w.now = now;
+    if (w.what == op::create)
+      w.uid = options_.new_uid ? options_.new_uid() : random_uuid();
+    submitted.push_back(&w);
+  }
+  if (!submitted.empty())
+    submit(submitted);
+  for (size_t i = 0; i < writes.size(); ++i) {
+    if (early[i])
+      out.emplace_back(*early[i]);
+    else
+      out.push_back(std::move(pending[i].out));
+  }
+  return out;
 }
 
 result<write_result> engine_store::remove(const config::kind_info& kind, std::string_view ns,

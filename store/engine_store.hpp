@@ -39,6 +39,8 @@ public:
                                                       config::timestamp now) override;
   result<std::unique_ptr<watcher>> watch(const config::kind_info& kind,
                                          const watch_options& options) override;
+  std::vector<result<write_result>> write_many(const std::vector<batch_write>& writes,
+                                               config::timestamp now) override;
   int64_t revision() const override { return revision_.load(); }
   store_stats stats() const override;
 

@@ -158,6 +158,14 @@ struct store_options {
   std::shared_ptr<store_observer> observer;
 };
 
+/// One write of a batch (object_store::write_many): a create or an update, as the single calls.
+struct batch_write {
+  enum class op { create, update };
+  op what = op::update;
+  const config::kind_info* kind = nullptr;
+  std::shared_ptr<const google::protobuf::Message> object;
+};
+
 class object_store {
 public:
   virtual ~object_store() = default;
@@ -191,6 +199,13 @@ public:
 
   virtual result<std::unique_ptr<watcher>> watch(const config::kind_info& kind,
                                                  const watch_options& options) = 0;
+
+  /// Several creates and updates submitted together: each has its own outcome, exactly as the
+  /// single call gives it (its own revision, in order; a rejected one does not stop the others),
+  /// but they share group commits and cost the caller one wait instead of one per write (a
+  /// scheduler binding hundreds of pods, a controller writing Events). Not a transaction.
+  virtual std::vector<result<write_result>> write_many(const std::vector<batch_write>& writes,
+                                                       config::timestamp now) = 0;
 
   /// The latest acknowledged revision.
   virtual int64_t revision() const = 0;

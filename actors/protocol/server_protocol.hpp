@@ -148,6 +148,13 @@ struct watch_batch {
   std::vector<store::watch_event> events;
   bool closed = false;
 };
+/// Several creates/updates in one request (object_store::write_many): they share group commits
+/// and cost one message each way. The answer has one outcome per write, in order.
+struct store_write_many {
+  std::vector<store::batch_write> writes;
+};
+using batch_results = std::vector<store::result<store::write_result>>;
+
 /// Internal to the store actor: work finished on its pool, to run on the actor's own thread.
 struct store_completion {
   std::function<void()> run;
@@ -162,6 +169,7 @@ using store_actor_type = caf::typed_actor<
   caf::replies_to<store_update>::with<store::write_result>,
   caf::replies_to<store_remove>::with<store::write_result>,
   caf::replies_to<store_remove_collection>::with<write_results>,
+  caf::replies_to<store_write_many>::with<batch_results>,
   caf::replies_to<store_subscribe>::with<uint64_t>,  // the subscription id
   caf::reacts_to<unsubscribe_atom, uint64_t>,
   // the object store itself, for the API server (it runs its own blocking pool)
@@ -226,6 +234,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::protocol::store_remove_collection)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::protocol::store_subscribe)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::protocol::watch_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::protocol::store_completion)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::protocol::store_write_many)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::protocol::batch_results)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::protocol::shared_store)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::protocol::write_results)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(troupe::store::stored_object)

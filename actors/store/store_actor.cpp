@@ -195,6 +195,21 @@ store_actor_type::behavior_type behavior(self_ptr self) {
         return db.remove_collection(*r.kind, r.selection, r.options, clock());
       });
     },
+    [=](store_write_many& r) -> caf::result<batch_results> {
+      auto rp = self->make_response_promise<batch_results>();
+      auto db = self->state.db;
+      caf::weak_actor_ptr home = caf::actor_cast<caf::weak_actor_ptr>(self);
+      self->state.pool->post([db, rp, home, r = std::move(r), clock]() mutable {
+        auto results = db->write_many(r.writes, clock());
+        auto strong = caf::actor_cast<caf::strong_actor_ptr>(home);
+        if (!strong)
+          return;
+        store_completion done;
+        done.run = [rp, results = std::move(results)]() mutable { rp.deliver(std::move(results)); };
+        caf::anon_send(caf::actor_cast<store_actor_type>(strong), std::move(done));
+      });
+      return rp;
+    },
     [=](store_subscribe& r) -> caf::result<uint64_t> { return subscribe(self, std::move(r)); },
     [=](unsubscribe_atom, uint64_t id) { drop_subscription(self, id); },
     [=](borrow_atom) -> shared_store { return self->state.db; },
