@@ -1,3 +1,5 @@
+// Over 400 lines because the shell has three batched write paths (binds, Events, PodScheduled
+// conditions) besides the watches and the slices; every decision is in the pure files.
 #include "actors/scheduler/scheduler_actor.hpp"
 
 #include <caf/all.hpp>
@@ -38,6 +40,13 @@ struct watch_state {
   unsigned failures = 0;
 };
 
+struct bind_job {
+  pod_ptr pod;
+  std::string node;
+  int attempts = 0;
+  std::chrono::steady_clock::time_point t0;  // the attempt's start (metrics)
+};
+
 struct scheduler_state {
   static inline const char* name = "scheduler";
   scheduler_options opts;
@@ -49,7 +58,8 @@ struct scheduler_state {
   std::unique_ptr<scheduler_event_recorder> recorder;
   std::array<watch_state, 3> watches;
   bool started = false;  // every initial list was complete once
-  size_t binds_in_flight = 0;
+  size_t binds_in_flight = 0;        // decided, not answered (also those in binds_pending)
+  std::vector<bind_job> binds_pending;  // decided in this slice, not sent yet
   bool slice_pending = false;
   std::optional<queue_time> wakeup_at;  // the earliest wake-up message on its way
   std::unique_ptr<coalesced_writes<recorded_event>> events;  // by Event name
@@ -65,120 +75,175 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 void kick(self_ptr self);
 
+// --- Writes go to the store in batches (store_write_many: one message each way, the writes of a
+// batch share group commits); every write keeps its own outcome.
+
+template <class Done>
+void write_batch(self_ptr self, std::vector<store::batch_write> writes, Done done) {
+  const size_t n = writes.size();
+  auto& st = self->state;
+  self->request(st.opts.store, st.opts.request_timeout, store_write_many{std::move(writes)})
+    .then(
+      [=](batch_results& results) {
+        std::vector<store::status> out(n, store::status::closed("no answer for this write"));
+        for (size_t i = 0; i < n && i < results.size(); ++i)
+          out[i] = results[i].ok() ? store::status::ok() : results[i].status();
+        done(out);
+      },
+      [=](caf::error& e) { done(std::vector<store::status>(n, to_status(e))); });
+}
+
 // --- Events and PodScheduled conditions: latest value per key, bounded in flight.
+
+struct event_write {
+  std::string name;
+  std::shared_ptr<v1::Event> event;
+  bool update = false;
+};
 
 void write_events(self_ptr self);
 
-void event_written(self_ptr self, const std::string& name) {
-  self->state.events->finished(name);
-  write_events(self);
-}
-
-void write_event(self_ptr self, std::shared_ptr<v1::Event> ev, bool update, bool fallback) {
-  auto& st = self->state;
-  auto name = ev->metadata().name();
-  auto done = [=](store::write_result&) { event_written(self, name); };
-  auto failed = [=](caf::error& e) {
-    auto s = to_status(e);
-    // A repeat whose create was coalesced away, or a create of an Event already there: switch.
-    bool other_way = update ? s.is(code::not_found) : s.is(code::already_exists);
-    if (other_way && !fallback)
-      write_event(self, ev, !update, true);
-    else
-      event_written(self, name);
-  };
-  if (update)
-    self->request(st.opts.store, st.opts.request_timeout, store_update{&events_kind(), ev}).then(done, failed);
-  else
-    self->request(st.opts.store, st.opts.request_timeout, store_create{&events_kind(), ev}).then(done, failed);
+void send_events(self_ptr self, std::shared_ptr<std::vector<event_write>> batch, bool fallback) {
+  std::vector<store::batch_write> writes;
+  writes.reserve(batch->size());
+  for (const auto& w : *batch)
+    writes.push_back({w.update ? store::batch_write::op::update : store::batch_write::op::create,
+                      &events_kind(), w.event});
+  write_batch(self, std::move(writes), [=](const std::vector<store::status>& out) {
+    auto again = std::make_shared<std::vector<event_write>>();
+    for (size_t i = 0; i < out.size(); ++i) {
+      const auto& w = (*batch)[i];
+      // A repeat whose create was coalesced away, or a create of an Event already there: the
+      // other way, once. Any other failure drops this count (the next repeat writes it).
+      bool other_way = w.update ? out[i].is(code::not_found) : out[i].is(code::already_exists);
+      if (other_way && !fallback)
+        again->push_back({w.name, w.event, !w.update});
+      else
+        self->state.events->finished(w.name);
+    }
+    if (!again->empty())
+      send_events(self, again, true);
+    write_events(self);
+  });
 }
 
 void write_events(self_ptr self) {
-  for (auto& [name, rec] : self->state.events->start())
-    write_event(self, std::make_shared<v1::Event>(std::move(rec.event)), rec.repeat, false);
+  auto& st = self->state;
+  auto started = st.events->start();
+  for (size_t i = 0; i < started.size(); i += st.opts.writes_per_request) {
+    auto batch = std::make_shared<std::vector<event_write>>();
+    for (size_t k = i; k < std::min(started.size(), i + st.opts.writes_per_request); ++k) {
+      auto& [name, rec] = started[k];
+      batch->push_back({name, std::make_shared<v1::Event>(std::move(rec.event)), rec.repeat});
+    }
+    send_events(self, batch, false);
+  }
 }
+
+struct status_write {
+  std::string uid;
+  std::string message;
+  std::string resource_version;  // of the pod it was written over
+};
 
 void write_statuses(self_ptr self) {
   auto& st = self->state;
+  auto batch = std::make_shared<std::vector<status_write>>();
+  std::vector<store::batch_write> writes;
+  auto send = [&] {
+    if (writes.empty())
+      return;
+    write_batch(self, std::move(writes), [self, batch](const std::vector<store::status>& out) {
+      auto& s = self->state;
+      for (size_t i = 0; i < out.size(); ++i) {
+        const auto& w = (*batch)[i];
+        s.statuses->finished(w.uid);
+        if (out[i].is(code::conflict)) {
+          // Written again over the newer pod: now if the watch has it, else when it does.
+          const v1::Pod* p = s.feed->pod(w.uid);
+          if (p && p->metadata().resourceversion() != w.resource_version)
+            s.statuses->put(w.uid, w.message);
+          else
+            s.status_after_update[w.uid] = w.message;
+        }
+        // Anything else: done, or transient (the pod's next failed attempt writes it again).
+      }
+      write_statuses(self);
+    });
+    writes.clear();
+    batch = std::make_shared<std::vector<status_write>>();
+  };
   bool skipped = true;  // a write found unneeded frees its place for the next one
   while (skipped) {
     skipped = false;
-  for (auto& [uid, message] : st.statuses->start()) {
-    const v1::Pod* pod = st.feed->pod(uid);
-    std::optional<v1::Pod> updated;
-    if (pod && needs_scheduling(*pod))
-      updated = unschedulable_pod(*pod, message, st.opts.clock());
-    if (!updated) {
-      st.statuses->finished(uid);
-      skipped = true;
-      continue;
+    for (auto& [uid, message] : st.statuses->start()) {
+      const v1::Pod* pod = st.feed->pod(uid);
+      std::optional<v1::Pod> updated;
+      if (pod && needs_scheduling(*pod))
+        updated = unschedulable_pod(*pod, message, st.opts.clock());
+      if (!updated) {
+        st.statuses->finished(uid);
+        skipped = true;
+        continue;
+      }
+      batch->push_back({uid, std::move(message), updated->metadata().resourceversion()});
+      writes.push_back({store::batch_write::op::update, &pods_kind(),
+                        std::make_shared<v1::Pod>(std::move(*updated))});
+      if (writes.size() >= st.opts.writes_per_request)
+        send();
     }
-    const std::string rv = updated->metadata().resourceversion();
-    auto obj = std::make_shared<v1::Pod>(std::move(*updated));
-    self->request(st.opts.store, st.opts.request_timeout, store_update{&pods_kind(), obj})
-      .then(
-        [=](store::write_result&) {
-          self->state.statuses->finished(uid);
-          write_statuses(self);
-        },
-        [=](caf::error& e) {
-          auto& s = self->state;
-          s.statuses->finished(uid);
-          if (to_status(e).is(code::conflict)) {
-            // Written again with the newer pod: now if the watch has it, else when it does.
-            const v1::Pod* p = s.feed->pod(uid);
-            if (p && p->metadata().resourceversion() != rv)
-              s.statuses->put(uid, message);
-            else
-              s.status_after_update[uid] = message;
-          }
-          // Anything else: transient; the pod's next failed attempt writes it again.
-          write_statuses(self);
-        });
   }
-  }
+  send();
 }
 
-// --- scheduling
+// --- binding
 
-void bind_pod(self_ptr self, const queued_pod& q, const std::string& node,
-          std::chrono::steady_clock::time_point t0) {
+// The outcome of one bind (CONVENTIONS 6, see the header).
+void bound(self_ptr self, const bind_job& j, const store::status& s) {
   auto& st = self->state;
-  auto pod = q.pod;
-  auto uid = pod->metadata().uid();
-  int attempts = q.attempts;
-  auto obj = std::make_shared<v1::Pod>(bound_pod(*pod, node, st.opts.clock()));
-  ++st.binds_in_flight;
-  self->request(st.opts.store, st.opts.request_timeout, store_update{&pods_kind(), obj})
-    .then(
-      [=](store::write_result&) {
-        auto& s = self->state;
-        --s.binds_in_flight;
-        s.queue->done(uid);
-        if (s.opts.metrics) {
-          s.opts.metrics->attempt(attempt_result::scheduled, seconds_since(t0));
-          s.opts.metrics->bound_after(attempts);
-        }
-        auto rec = s.recorder->scheduled(*pod, node, s.opts.clock());
-        s.recorder->forget(uid);
-        auto name = rec.event.metadata().name();
-        s.events->put(name, std::move(rec));
-        s.statuses->drop(uid);
-        write_events(self);
-        kick(self);
-      },
-      [=](caf::error& e) {
-        auto& s = self->state;
-        --s.binds_in_flight;
-        s.cache.forget(uid);
-        if (s.opts.metrics)
-          s.opts.metrics->attempt(attempt_result::error, seconds_since(t0));
-        if (to_status(e).is(code::not_found))
-          s.queue->remove(uid);  // permanent: the pod is gone
-        else
-          s.queue->retry(uid, s.opts.clock());  // transient: conflict, timeout, store down
-        kick(self);
-      });
+  const std::string& uid = j.pod->metadata().uid();
+  --st.binds_in_flight;
+  if (s.is_ok()) {
+    st.queue->done(uid);
+    if (st.opts.metrics) {
+      st.opts.metrics->attempt(attempt_result::scheduled, seconds_since(j.t0));
+      st.opts.metrics->bound_after(j.attempts);
+    }
+    auto rec = st.recorder->scheduled(*j.pod, j.node, st.opts.clock());
+    st.recorder->forget(uid);
+    auto name = rec.event.metadata().name();
+    st.events->put(name, std::move(rec));
+    st.statuses->drop(uid);
+    return;
+  }
+  st.cache.forget(uid);
+  if (st.opts.metrics)
+    st.opts.metrics->attempt(attempt_result::error, seconds_since(j.t0));
+  if (s.is(code::not_found))
+    st.queue->remove(uid);  // permanent: the pod is gone
+  else
+    st.queue->retry(uid, st.opts.clock());  // transient: conflict, timeout, store down
+}
+
+// Sends the binds decided so far in one request.
+void flush_binds(self_ptr self) {
+  auto& st = self->state;
+  if (st.binds_pending.empty())
+    return;
+  auto jobs = std::make_shared<std::vector<bind_job>>(std::move(st.binds_pending));
+  st.binds_pending.clear();
+  std::vector<store::batch_write> writes;
+  writes.reserve(jobs->size());
+  const auto now = st.opts.clock();
+  for (const auto& j : *jobs)
+    writes.push_back({store::batch_write::op::update, &pods_kind(),
+                      std::make_shared<v1::Pod>(bound_pod(*j.pod, j.node, now))});
+  write_batch(self, std::move(writes), [self, jobs](const std::vector<store::status>& out) {
+    for (size_t i = 0; i < out.size(); ++i)
+      bound(self, (*jobs)[i], out[i]);
+    write_events(self);
+    kick(self);
+  });
 }
 
 void attempt(self_ptr self, const queued_pod& q, queue_time now) {
@@ -190,7 +255,10 @@ void attempt(self_ptr self, const queued_pod& q, queue_time now) {
   const auto& uid = q.pod->metadata().uid();
   if (result.scheduled()) {
     st.cache.assume(q.pod, result.node);
-    bind_pod(self, q, result.node, t0);
+    st.binds_pending.push_back({q.pod, result.node, q.attempts, t0});
+    ++st.binds_in_flight;
+    if (st.binds_pending.size() >= st.opts.writes_per_request)
+      flush_binds(self);
     return;
   }
   auto message = result.message(st.cache.node_count());
@@ -255,6 +323,7 @@ void slice(self_ptr self) {
       break;
     attempt(self, *q, now);
   }
+  flush_binds(self);
   write_events(self);
   write_statuses(self);
   kick(self);

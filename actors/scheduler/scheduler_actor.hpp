@@ -16,8 +16,10 @@
 //   itself) so watch events and replies are served in between.
 // - Binds with ONE conditional store update per pod (nodeName + PodScheduled=True, the pod's
 //   resourceVersion as precondition); many binds are in flight at once (up to
-//   max_binds_in_flight) so the store group-commits them. The pod counts on its node (assumed)
-//   from the decision on. The outcome of a bind (CONVENTIONS 6, decided in bind()):
+//   max_binds_in_flight), sent writes_per_request at a time in one store_write_many, so the
+//   store group-commits them and a pod costs no message of its own (Events and conditions are
+//   batched the same way). The pod counts on its node (assumed) from the decision on. The
+//   outcome of a bind, each on its own (CONVENTIONS 6, decided in bound()):
 //     done       → Event Scheduled "Successfully assigned ns/pod to node";
 //     NotFound   → permanent: the pod is gone, dropped (its deletion also arrives by watch);
 //     Conflict   → transient: the pod changed since it was read; forgotten from the node and
@@ -64,6 +66,7 @@ struct scheduler_options {
   std::chrono::milliseconds request_timeout{10000};
   size_t max_binds_in_flight = 512;
   size_t max_writes_in_flight = 128;  // Events and PodScheduled conditions, each
+  size_t writes_per_request = 64;     // writes sent together in one store_write_many
   size_t max_pods_per_slice = 256;
   std::chrono::microseconds slice_time{5000};
   queue_options queue;                // backoff 1 s → 10 s, 5 min unschedulable
