@@ -45,6 +45,7 @@ struct bind_job {
   std::string node;
   int attempts = 0;
   std::chrono::steady_clock::time_point t0;  // the attempt's start (metrics)
+  queue_time first_queued;                   // (metrics)
 };
 
 struct scheduler_state {
@@ -207,7 +208,8 @@ void bound(self_ptr self, const bind_job& j, const store::status& s) {
     st.queue->done(uid);
     if (st.opts.metrics) {
       st.opts.metrics->attempt(attempt_result::scheduled, seconds_since(j.t0));
-      st.opts.metrics->bound_after(j.attempts);
+      st.opts.metrics->bound_after(
+        j.attempts, std::chrono::duration<double>(st.opts.clock() - j.first_queued).count());
     }
     auto rec = st.recorder->scheduled(*j.pod, j.node, st.opts.clock());
     st.recorder->forget(uid);
@@ -255,7 +257,7 @@ void attempt(self_ptr self, const queued_pod& q, queue_time now) {
   const auto& uid = q.pod->metadata().uid();
   if (result.scheduled()) {
     st.cache.assume(q.pod, result.node);
-    st.binds_pending.push_back({q.pod, result.node, q.attempts, t0});
+    st.binds_pending.push_back({q.pod, result.node, q.attempts, t0, q.first_queued});
     ++st.binds_in_flight;
     if (st.binds_pending.size() >= st.opts.writes_per_request)
       flush_binds(self);

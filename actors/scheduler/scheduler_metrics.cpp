@@ -1,5 +1,7 @@
 #include "actors/scheduler/scheduler_metrics.hpp"
 
+#include <algorithm>
+
 #include "actors/scheduler/cluster_changes.hpp"
 
 namespace troupe::scheduler {
@@ -12,6 +14,18 @@ prometheus::Histogram::BucketBoundaries duration_buckets() {
   double v = 0.001;
   for (int i = 0; i < 15; ++i, v *= 2)
     b.push_back(v);
+  return b;
+}
+
+// kube-scheduler's pod_scheduling_sli_duration_seconds: ExponentialBuckets(0.01, 2, 20).
+const prometheus::Histogram::BucketBoundaries& sli_buckets() {
+  static const auto b = [] {
+    prometheus::Histogram::BucketBoundaries out;
+    double v = 0.01;
+    for (int i = 0; i < 20; ++i, v *= 2)
+      out.push_back(v);
+    return out;
+  }();
   return b;
 }
 
@@ -57,6 +71,11 @@ scheduler_metrics::scheduler_metrics(std::shared_ptr<prometheus::Registry> share
                      .Help("Number of attempts to successfully schedule a pod.")
                      .Register(registry)
                      .Add({}, attempt_buckets());
+  sli_ = &prometheus::BuildHistogram()
+            .Name("scheduler_pod_scheduling_sli_duration_seconds")
+            .Help("E2e latency for a pod being scheduled, from the time the pod enters the "
+                  "scheduling queue and might involve multiple scheduling attempts.")
+            .Register(registry);
   binds_in_flight_ = &prometheus::BuildGauge()
                         .Name("troupe_scheduler_binds_in_flight")
                         .Help("Bind writes the scheduler awaits from the store.")
@@ -70,7 +89,11 @@ void scheduler_metrics::attempt(attempt_result result, double seconds) {
   durations_[i]->Observe(seconds);
 }
 
-void scheduler_metrics::bound_after(int attempts) { pod_attempts_->Observe(attempts); }
+void scheduler_metrics::bound_after(int attempts, double seconds) {
+  pod_attempts_->Observe(attempts);
+  // kube-scheduler labels the SLI by attempts as a string, "1".."15" (more count as "15").
+  sli_->Add({{"attempts", std::to_string(std::min(attempts, 15))}}, sli_buckets()).Observe(seconds);
+}
 
 void scheduler_metrics::rejected(std::string_view plugin, double nodes) {
   auto it = by_plugin_.find(plugin);

@@ -6,6 +6,7 @@
 //                                                                 to the bind's answer)
 //   scheduler_pending_pods{queue="active|backoff|unschedulable"}
 //   scheduler_pod_scheduling_attempts                              attempts until a pod was bound
+//   scheduler_pod_scheduling_sli_duration_seconds{attempts}        first queued to bound
 //   troupe_scheduler_filter_rejections_total{plugin}               nodes a filter plugin rejected
 //   troupe_scheduler_binds_in_flight                               bind writes awaiting the store
 // Created once per process on the hub's registry (root_children.cpp), which it keeps alive, and
@@ -32,7 +33,8 @@ public:
   explicit scheduler_metrics(std::shared_ptr<prometheus::Registry> registry);
 
   void attempt(attempt_result result, double seconds);
-  void bound_after(int attempts);
+  /// A pod was bound after `attempts` attempts, `seconds` after it was first queued.
+  void bound_after(int attempts, double seconds);
   /// schedule_result::rejected_by (nodes rejected per filter plugin).
   template <class Map>
   void rejections(const Map& rejected_by) {
@@ -52,6 +54,7 @@ private:
   prometheus::Gauge* backoff_;
   prometheus::Gauge* unschedulable_;
   prometheus::Histogram* pod_attempts_;
+  prometheus::Family<prometheus::Histogram>* sli_;
   prometheus::Gauge* binds_in_flight_;
   std::map<std::string, prometheus::Counter*, std::less<>> by_plugin_;
 };

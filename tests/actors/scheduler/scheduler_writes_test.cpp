@@ -174,7 +174,7 @@ TEST_CASE("scheduler metrics: kube-scheduler's names and labels", "[scheduler]")
   m.rejections(std::map<std::string, size_t, std::less<>>{{"NodeAffinity", 3}, {"TaintToleration", 1}});
   m.rejected("NodeAffinity", 2);
   m.pending(4, 1, 2);
-  m.bound_after(2);
+  m.bound_after(2, 0.5);
   auto text = prometheus::TextSerializer().Serialize(registry->Collect());
   CHECK_THAT(text, Catch::Contains(R"(scheduler_schedule_attempts_total{profile="default-scheduler",result="scheduled"} 1)"));
   CHECK_THAT(text, Catch::Contains(R"(scheduler_schedule_attempts_total{profile="default-scheduler",result="unschedulable"} 1)"));
@@ -186,4 +186,5 @@ TEST_CASE("scheduler metrics: kube-scheduler's names and labels", "[scheduler]")
   CHECK_THAT(text, Catch::Contains(R"(scheduler_pending_pods{queue="backoff"} 1)"));
   CHECK_THAT(text, Catch::Contains(R"(scheduler_pending_pods{queue="unschedulable"} 2)"));
   CHECK_THAT(text, Catch::Contains("scheduler_pod_scheduling_attempts_count 1"));
+  CHECK_THAT(text, Catch::Contains(R"(scheduler_pod_scheduling_sli_duration_seconds_count{attempts="2"} 1)"));
 }
