@@ -132,7 +132,7 @@ TEST_CASE("store crash child: writes until killed", "[.store_crash_child]") {
   for (auto& t : threads) t.join();
 }
 
-TEST_CASE("store: every acknowledged write survives SIGKILL; revisions have no gap or reuse",
+TEST_CASE("store: every acknowledged write survives SIGKILL, revisions have no gap or reuse",
           "[integration][store]") {
   for (uint64_t seed : {1, 2, 3, 4, 5}) {
     DYNAMIC_SECTION("seed " << seed) {

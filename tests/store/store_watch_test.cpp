@@ -136,7 +136,7 @@ TEMPLATE_TEST_CASE("store: watch resume older than the history window is gone", 
   CHECK(collect(**w, 5).size() == 5);
 }
 
-TEMPLATE_TEST_CASE("store: a slow watcher is closed with an error; others and writers go on",
+TEMPLATE_TEST_CASE("store: a slow watcher is closed with an error, others and writers go on",
                    "[unit][store]", memory_backend, rocksdb_backend) {
   TestType backend;
   store::store_options o;

@@ -58,7 +58,7 @@ json deployment(const std::string& name) {
 
 } // namespace
 
-TEST_CASE("create defaults, stores and answers 201; conflicts and missing namespaces fail as Kubernetes", "[unit][apiserver]") {
+TEST_CASE("create defaults, stores and answers 201, conflicts and missing namespaces fail as Kubernetes", "[unit][apiserver]") {
   fixture f;
   f.namespace_("demo");
   auto r = f.create("v1", "Pod", "demo", pod("web-0", "web"));

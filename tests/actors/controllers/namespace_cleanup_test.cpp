@@ -113,7 +113,7 @@ TEST_CASE("namespace cleanup plan: delete what is not marked, wait for the rest,
   }
 }
 
-TEST_CASE("namespace cleanup plan: a namespace not being deleted is left alone; an unchanged status is not rewritten", "[unit][controllers]") {
+TEST_CASE("namespace cleanup plan: a namespace not being deleted is left alone, an unchanged status is not rewritten", "[unit][controllers]") {
   auto active = testing::make_namespace();
   active.mutable_metadata()->set_name("demo");
   auto plan = plan_namespace_cleanup(active, {{kind("v1", "Pod"), {stored(pod("a"))}}}, now);

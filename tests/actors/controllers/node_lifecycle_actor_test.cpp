@@ -226,7 +226,7 @@ TEST_CASE("node lifecycle: a silent node goes Unknown, its pods NotReady, then e
   CHECK_FALSE(f.pod("daemon")->metadata().has_deletiontimestamp());
 }
 
-TEST_CASE("node lifecycle: a node that comes back loses the taints; the scheduled eviction is cancelled",
+TEST_CASE("node lifecycle: a node that comes back loses the taints, the scheduled eviction is cancelled",
           "[lifecycle]") {
   lifecycle_fixture f;
   f.create("v1", "Node", ready_node("node1"));
@@ -250,7 +250,7 @@ TEST_CASE("node lifecycle: a node that comes back loses the taints; the schedule
   CHECK_FALSE(f.pod("web")->metadata().has_deletiontimestamp());
 }
 
-TEST_CASE("node lifecycle: Ready False from the agent taints not-ready; pods are left to the agent",
+TEST_CASE("node lifecycle: Ready False from the agent taints not-ready, pods are left to the agent",
           "[lifecycle]") {
   lifecycle_fixture f;
   auto n = ready_node("node1");

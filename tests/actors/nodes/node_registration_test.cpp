@@ -203,7 +203,7 @@ TEST_CASE("prepare_event: names and namespaces events as client-go's recorder do
   CHECK(nodes::prepare_event(node_event, {1, 0}).metadata().namespace_() == "default");
 }
 
-TEST_CASE("node credentials: only the digest is stored; checks as a table", "[nodes]") {
+TEST_CASE("node credentials: only the digest is stored, checks as a table", "[nodes]") {
   std::string templ = (std::filesystem::temp_directory_path() / "troupe-cred-XXXXXX").string();
   const std::string dir = ::mkdtemp(templ.data());
   const auto cred = nodes::new_node_credential();

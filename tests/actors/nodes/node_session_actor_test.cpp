@@ -146,7 +146,7 @@ TEST_CASE("node session: heartbeats refresh lastHeartbeatTime at most every 10 s
   self->send_exit(agent, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE("node session: registering again ends the old session; pods moving away are removed",
+TEST_CASE("node session: registering again ends the old session, pods moving away are removed",
           "[nodes]") {
   fixture f;
   auto first_seen = std::make_shared<received>();

@@ -41,7 +41,7 @@ int64_t cpu_on(const scheduler_cache& c, const std::string& node) {
 
 } // namespace
 
-TEST_CASE("scheduler cache: bound pods count on their node; unbound and finished do not",
+TEST_CASE("scheduler cache: bound pods count on their node, unbound and finished do not",
           "[scheduler]") {
   scheduler_cache c;
   c.upsert_node(make_node("n1"));

@@ -111,7 +111,7 @@ void add_taint(hollow_cluster& c, const std::string& node, const std::string& ef
 
 } // namespace
 
-TEST_CASE("scenario: nodeName pins a pod; the scheduler leaves it alone", "[scheduler][scenario]") {
+TEST_CASE("scenario: nodeName pins a pod, the scheduler leaves it alone", "[scheduler][scenario]") {
   scenario s({{"node1"}, {"node2"}});
   auto p = pod("pinned");
   p.mutable_spec()->set_nodename("node2");
@@ -151,7 +151,7 @@ TEST_CASE("scenario: nodeSelector waits for a matching node and follows relabell
   CHECK(s.node_of("ssd") == "node2");
 }
 
-TEST_CASE("scenario: required node affinity stays Pending until a node is labelled; preferred "
+TEST_CASE("scenario: required node affinity stays Pending until a node is labelled, preferred "
           "falls back to any node", "[scheduler][scenario]") {
   scenario s({{"node1", {{"zone", "a"}}}, {"node2", {{"zone", "b"}}}});
   auto p = pod("needs-c");
@@ -239,7 +239,7 @@ TEST_CASE("scenario: pod affinity co-locates, anti-affinity keeps apart and leav
   CHECK(hollow_cluster::eventually([&] { return !s.node_of(pending).empty(); }));
 }
 
-TEST_CASE("scenario: NoSchedule keeps pods off; NoExecute evicts what does not tolerate it",
+TEST_CASE("scenario: NoSchedule keeps pods off, NoExecute evicts what does not tolerate it",
           "[scheduler][scenario]") {
   scenario s({{"node1"}, {"node2"}}, true);
   add_taint(*s.cluster, "node1", "NoSchedule");

@@ -172,7 +172,7 @@ TEST_CASE("queue: a change while the pod was in flight sends it to backoff, not 
   CHECK(r.unschedulable_count() == 1);
 }
 
-TEST_CASE("queue: updates replace the pod; only spec or metadata changes move an unschedulable one", "[scheduler]") {
+TEST_CASE("queue: updates replace the pod, only spec or metadata changes move an unschedulable one", "[scheduler]") {
   struct tc {
     const char* name;
     void (*change)(v1::Pod&);

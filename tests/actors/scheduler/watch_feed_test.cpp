@@ -129,7 +129,7 @@ TEST_CASE("watch feed: an assumed pod keeps its place while its bind is in fligh
   CHECK(f.queue.size() == 0);
 }
 
-TEST_CASE("watch feed: node heartbeats change nothing; relabels and namespaces do", "[scheduler]") {
+TEST_CASE("watch feed: node heartbeats change nothing, relabels and namespaces do", "[scheduler]") {
   fixture f;
   auto n1 = node("n1");
   f.apply(watched::nodes, watch_event_type::added, n1);

@@ -66,7 +66,7 @@ troupe::http::client_response watch(troupe::http::client& c, const std::string& 
 
 } // namespace
 
-TEST_CASE("kill -9 under write load loses no acknowledged write; watches resume",
+TEST_CASE("kill -9 under write load loses no acknowledged write, watches resume",
           "[integration][server][crash]") {
   server_process server("troupe-crash");
   if (troupe::testing::server_binary().empty()) {

@@ -166,7 +166,7 @@ TEST_CASE("store actor: a subscriber receives ADDED, MODIFIED, DELETED in order,
   CHECK(f.receive_events(1).empty());
 }
 
-TEST_CASE("store actor: resuming from a revision; a revision older than the history is gone", "[store_actor][controllers]") {
+TEST_CASE("store actor: resuming from a revision, a revision older than the history is gone", "[store_actor][controllers]") {
   auto opts = actor_fixture::memory();
   opts.store.history_window = 3;
   actor_fixture f(opts);
@@ -196,7 +196,7 @@ TEST_CASE("store actor: a subscriber that exits is unsubscribed", "[store_actor]
   REQUIRE(stays.ok());
 }
 
-TEST_CASE("store actor: RocksDB in a directory survives the actor; a locked database fails the start", "[store_actor][controllers]") {
+TEST_CASE("store actor: RocksDB in a directory survives the actor, a locked database fails the start", "[store_actor][controllers]") {
   testing::temp_dir dir;
   store::store_actor_options opts;
   opts.data_dir = dir.sub("data");

@@ -155,7 +155,7 @@ TEST_CASE("instrumented runtime: counts and times each call by the kubelet's ope
 }
 
 TEST_CASE("node metrics: pod start histogram with the kubelet's buckets, start counters, probe "
-          "results, restarts and running gauges; a forgotten pod's series go",
+          "results, restarts and running gauges, a forgotten pod's series go",
           "[nodemetrics]") {
   prometheus::Registry r;
   nm::node_metrics m(r);

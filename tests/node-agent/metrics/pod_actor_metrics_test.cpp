@@ -143,7 +143,7 @@ json app_with_readiness() {
 } // namespace
 
 TEST_CASE("pod actor metrics: start latency once per pod, starts, probe results by result, "
-          "running gauges, CRI operations; a finished pod's series go",
+          "running gauges, CRI operations, a finished pod's series go",
           "[nodemetrics]") {
   fixture f;
   auto ready = std::make_shared<std::atomic<bool>>(false);

@@ -134,7 +134,7 @@ TEST_CASE("CRI enums map both ways", "[cri]") {
   CHECK(std::string(rt::to_string(rt::container_state::exited)) == "CONTAINER_EXITED");
 }
 
-TEST_CASE("gRPC errors keep their code; a registry's 'not found' becomes not_found", "[cri]") {
+TEST_CASE("gRPC errors keep their code, a registry's 'not found' becomes not_found", "[cri]") {
   auto s = rt::cri::from_grpc(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "timeout 1s exceeded"));
   CHECK(s.is_deadline_exceeded());
   CHECK(s.to_string() == "rpc error: code = DeadlineExceeded desc = timeout 1s exceeded");
