@@ -112,6 +112,8 @@ void prepare_for_create(const config::kind_info& kind, Message& obj) {
   }
   if (obj.GetDescriptor() == troupe::core::v1::Namespace::descriptor())
     return; // defaulting sets status.phase Active
+  if (obj.GetDescriptor() == troupe::core::v1::Node::descriptor())
+    return; // Kubernetes' nodeStrategy keeps a created Node's status (capacity, allocatable)
   if (has_status_subresource(kind)) {
     if (const auto* f = obj.GetDescriptor()->FindFieldByName("status"))
       obj.GetReflection()->ClearField(&obj, f);

@@ -3,6 +3,8 @@
 
 #include "actors/apiserver/resource_service.hpp"
 #include "config/object_codec.hpp"
+#include "proto/apps_v1.pb.h"
+#include "proto/core_v1.pb.h"
 
 using namespace troupe;
 using namespace troupe::apiserver;
@@ -296,4 +298,28 @@ TEST_CASE("deletecollection deletes what the selectors pick, each as a DELETE wo
   delete_input wrong;
   wrong.propagation_policy = "Sideways";
   CHECK(f.svc.remove_collection(fixture::target("v1", "Pod", "demo"), wrong, {}).code == 422);
+}
+
+TEST_CASE("a Node created with a status keeps it, a Deployment's status is dropped (PrepareForCreate)",
+          "[apiserver]") {
+  fixture f;
+  auto r = f.create("v1", "Node", "",
+                    {{"apiVersion", "v1"},
+                     {"kind", "Node"},
+                     {"metadata", {{"name", "hollow-1"}}},
+                     {"status", {{"allocatable", {{"cpu", "4"}, {"pods", "110"}}}}}});
+  REQUIRE(r.code == 201);
+  auto stored = f.store->get(*config::find_kind("v1", "Node"), "", "hollow-1");
+  REQUIRE(stored.ok());
+  const auto& node = dynamic_cast<const core::v1::Node&>(*stored->object);
+  CHECK(node.status().allocatable().at("cpu").string() == "4");
+  CHECK(node.status().allocatable().at("pods").string() == "110");
+
+  f.namespace_("demo");
+  auto d = deployment("web");
+  d["status"] = {{"replicas", 7}};
+  REQUIRE(f.create("apps/v1", "Deployment", "demo", d).code == 201);
+  auto dep = f.store->get(*config::find_kind("apps/v1", "Deployment"), "demo", "web");
+  REQUIRE(dep.ok());
+  CHECK(dynamic_cast<const troupe::apps::v1::Deployment&>(*dep->object).status().replicas() == 0);
 }
