@@ -1,6 +1,5 @@
 #include "actors/scheduler/scheduler_events.hpp"
 
-#include <cstdio>
 
 #include "actors/scheduler/cluster_changes.hpp"
 
@@ -48,13 +47,9 @@ recorded_event scheduler_event_recorder::record(const v1::Pod& pod, const std::s
     }
   }
   v1::Event e;
-  int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
-  if (ns <= last_name_ns_)
-    ns = last_name_ns_ + 1;
-  last_name_ns_ = ns;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(ns));
-  e.mutable_metadata()->set_name(pod.metadata().name() + "." + hex);
+  const int64_t ns =
+    std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+  e.mutable_metadata()->set_name(names_.next(pod.metadata().name(), ns));
   e.mutable_metadata()->set_namespace_(pod.metadata().namespace_());
   auto* obj = e.mutable_involvedobject();
   obj->set_kind("Pod");

@@ -15,6 +15,7 @@
 // "x3 over 20s". A new Event is named as client-go names them: <pod>.<16 hex digits of the time
 // in ns> (kept unique within the recorder).
 
+#include "config/event_name.hpp"
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -49,7 +50,7 @@ public:
 private:
   std::string instance_;
   std::unordered_map<std::string, std::vector<troupe::core::v1::Event>> by_pod_;  // by uid
-  int64_t last_name_ns_ = 0;
+  config::event_namer names_;
 };
 
 } // namespace troupe::scheduler

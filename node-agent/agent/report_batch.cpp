@@ -1,6 +1,5 @@
 #include "node-agent/agent/report_batch.hpp"
 
-#include <cstdio>
 
 namespace troupe::node_agent {
 
@@ -45,11 +44,7 @@ void report_batch::requeue_all() {
 }
 
 std::string report_batch::event_name(const std::string& pod_name, int64_t now_ns) {
-  int64_t ns = now_ns > last_event_ns_ ? now_ns : last_event_ns_ + 1;
-  last_event_ns_ = ns;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(ns));
-  return pod_name + "." + hex;
+  return event_names_.next(pod_name, now_ns);
 }
 
 report_batch::payload report_batch::take(int64_t now_ns) {

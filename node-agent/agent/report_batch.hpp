@@ -10,6 +10,7 @@
 // A finished pod (everything of it gone from the node) is reported as a Pod carrying
 // metadata.deletionTimestamp; the session then deletes the object.
 
+#include "config/event_name.hpp"
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -60,7 +61,7 @@ private:
   std::map<std::string, pending_pod> pending_;
   std::map<std::string, pod_ptr> last_status_;  // live pods only
   std::string node_status_;
-  int64_t last_event_ns_ = 0;
+  config::event_namer event_names_;
 };
 
 } // namespace troupe::node_agent

@@ -1,6 +1,5 @@
 #include "node-agent/pod/pod_events.hpp"
 
-#include <cstdio>
 
 #include <algorithm>
 
@@ -47,13 +46,9 @@ void event_recorder::record(v1::Event e, event_time now) {
   auto it = seen_.find(k);
   if (it == seen_.end()) {
     if (e.metadata().name().empty()) {
-      int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
-      if (ns <= last_name_ns_)
-        ns = last_name_ns_ + 1;
-      last_name_ns_ = ns;
-      char hex[17];
-      std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(ns));
-      e.mutable_metadata()->set_name(e.involvedobject().name() + "." + hex);
+      const int64_t ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+      e.mutable_metadata()->set_name(names_.next(e.involvedobject().name(), ns));
     }
     seen_.emplace(k, std::move(e));
   } else {

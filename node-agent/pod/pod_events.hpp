@@ -16,6 +16,7 @@
 //   updates that Event instead of making another.
 // - Wording helpers return the kubelet's messages ("Started container app", ...).
 
+#include "config/event_name.hpp"
 #include <chrono>
 #include <map>
 #include <string>
@@ -48,7 +49,7 @@ private:
   using key = std::tuple<std::string, std::string, std::string, std::string>;
   std::map<key, troupe::core::v1::Event> seen_;
   std::vector<key> pending_;
-  int64_t last_name_ns_ = 0;
+  config::event_namer names_;
 };
 
 /// Go's time.Duration String() at millisecond precision: "0s", "350ms", "1.2s", "2m3.5s".
