@@ -39,31 +39,19 @@ inline std::string pod_e2e_missing() {
   return "";
 }
 
-struct pod_cluster {
-  private_containerd ctd{"10.211.0.0/16"};
-  server_process server{"troupe-pod-e2e"};
-  node_process node{server, "node1", ctd.socket};
+/// kubectl against `Cluster::server` in namespace e2e, shared by the e2e clusters (CRTP: the
+/// cluster owns its server).
+template <class Cluster>
+struct e2e_kubectl {
   int manifests = 0;
 
-  pod_cluster() {
-    REQUIRE(ctd.started);
-    REQUIRE(private_containerd::run(repo_root + "/scripts/images --socket " + ctd.socket + " >/dev/null"));
-    REQUIRE(server.start());
-    node.node_ip = "10.211.0.1";
-    node.cgroup_parent = ctd.cgroup_root;
-    REQUIRE(node.start());
-    if (!node.wait_ready()) {
-      FAIL("node1 did not become Ready; its log:\n" << slurp(node.log()) << "\nserver log:\n"
-                                                   << slurp(server.log()));
-    }
-    REQUIRE(kubectl("create namespace e2e").code == 0);
-  }
+  const server_process& api() const { return static_cast<const Cluster*>(this)->server; }
 
-  sh_result kubectl(const std::string& args) const { return server.kubectl(args); }
+  sh_result kubectl(const std::string& args) const { return api().kubectl(args); }
 
   /// kubectl create -f of `yaml` (written to a file in the server's dir).
   sh_result create(const std::string& yaml) {
-    const std::string path = server.dir + "/manifest-" + std::to_string(++manifests) + ".yaml";
+    const std::string path = api().dir + "/manifest-" + std::to_string(++manifests) + ".yaml";
     std::ofstream(path) << yaml;
     return kubectl("create -f " + path);
   }
@@ -88,6 +76,26 @@ struct pod_cluster {
     std::string pod_name, ready, status;
     in >> pod_name >> ready >> status;
     return status;
+  }
+};
+
+struct pod_cluster : e2e_kubectl<pod_cluster> {
+  private_containerd ctd{"10.211.0.0/16"};
+  server_process server{"troupe-pod-e2e"};
+  node_process node{server, "node1", ctd.socket};
+
+  pod_cluster() {
+    REQUIRE(ctd.started);
+    REQUIRE(private_containerd::run(repo_root + "/scripts/images --socket " + ctd.socket + " >/dev/null"));
+    REQUIRE(server.start());
+    node.node_ip = "10.211.0.1";
+    node.cgroup_parent = ctd.cgroup_root;
+    REQUIRE(node.start());
+    if (!node.wait_ready()) {
+      FAIL("node1 did not become Ready; its log:\n" << slurp(node.log()) << "\nserver log:\n"
+                                                   << slurp(server.log()));
+    }
+    REQUIRE(kubectl("create namespace e2e").code == 0);
   }
 
   /// A diagnostic dump for INFO(): the pod, its events, the agent's log tail.

@@ -16,13 +16,12 @@ using namespace troupe::testing;
 
 namespace {
 
-struct two_node_cluster {
+struct two_node_cluster : e2e_kubectl<two_node_cluster> {
   private_containerd ctd1{"10.211.0.0/16", "a"};
   private_containerd ctd2{"10.212.0.0/16", "b"};
   server_process server{"troupe-sched-e2e"};
   node_process node1{server, "node1", ctd1.socket};
   node_process node2{server, "node2", ctd2.socket};
-  int manifests = 0;
 
   two_node_cluster() {
     REQUIRE(ctd1.started);
@@ -41,27 +40,6 @@ struct two_node_cluster {
       if (!n->wait_ready())
         FAIL(n->name << " did not become Ready; its log:\n" << slurp(n->log()));
     REQUIRE(kubectl("create namespace e2e").code == 0);
-  }
-
-  sh_result kubectl(const std::string& args) const { return server.kubectl(args); }
-
-  sh_result create(const std::string& yaml) {
-    const std::string path = server.dir + "/manifest-" + std::to_string(++manifests) + ".yaml";
-    std::ofstream(path) << yaml;
-    return kubectl("create -f " + path);
-  }
-
-  std::string pod(const std::string& name, const std::string& jsonpath) const {
-    auto r = kubectl("get pod " + name + " -n e2e -o 'jsonpath=" + jsonpath + "'");
-    return r.code == 0 ? r.output : std::string{};
-  }
-
-  std::string status_column(const std::string& name) const {
-    auto r = kubectl("get pod " + name + " -n e2e --no-headers");
-    std::istringstream in(r.output);
-    std::string pod_name, ready, status;
-    in >> pod_name >> ready >> status;
-    return status;
   }
 
   bool running_on(const std::string& name, const std::string& node) const {
