@@ -172,7 +172,7 @@ bool scheduler_cache::assumed(std::string_view uid) const {
   return it != pods_.end() && it->second.assumed;
 }
 
-void scheduler_cache::rebuild_order() {
+void scheduler_cache::rebuild_order() const {
   order_.clear();
   order_.reserve(nodes_.size());
   for (const auto& [name, entry] : nodes_)
@@ -182,7 +182,7 @@ void scheduler_cache::rebuild_order() {
 
 cluster_view scheduler_cache::view() const {
   if (order_stale_)
-    const_cast<scheduler_cache*>(this)->rebuild_order();
+    rebuild_order();
   cluster_view v;
   v.nodes = &order_;
   v.topology = &topology_;

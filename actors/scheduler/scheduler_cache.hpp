@@ -72,14 +72,14 @@ private:
   void count(const pod_entry& p, int sign);
   void add_entry(std::shared_ptr<const troupe::core::v1::Pod> pod, const std::string& node,
                  bool assumed);
-  void rebuild_order();
+  void rebuild_order() const;
 
   std::map<std::string, node_entry, std::less<>> nodes_;
   std::unordered_map<std::string, pod_entry> pods_;  // by uid; only pods counted on a node
   std::unordered_multimap<std::string, std::string> waiting_;  // node → uids of pods on a
                                                                // node the cache lacks
-  std::vector<const node_info*> order_;              // nodes_ in name order
-  bool order_stale_ = false;
+  mutable std::vector<const node_info*> order_;              // nodes_ in name order
+  mutable bool order_stale_ = false;  // view() rebuilds order_ lazily
   pod_topology_index topology_;
 };
 
