@@ -73,6 +73,18 @@ core::v1::NodeStatus refresh_heartbeat(const core::v1::NodeStatus& current, conf
   return out;
 }
 
+std::optional<config::timestamp> last_heartbeat(const core::v1::NodeStatus& status) {
+  std::optional<config::timestamp> out;
+  for (const auto& c : status.conditions()) {
+    if (!c.has_lastheartbeattime())
+      continue;
+    const config::timestamp t{c.lastheartbeattime().seconds(), 0};
+    if (!out || t.seconds > out->seconds)
+      out = t;
+  }
+  return out;
+}
+
 bool heartbeat_due(config::timestamp last_write, config::timestamp now,
                    std::chrono::milliseconds every) {
   const int64_t elapsed_ns = (now.seconds - last_write.seconds) * 1000000000LL +

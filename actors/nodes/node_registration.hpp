@@ -45,6 +45,10 @@ core::v1::NodeStatus merge_node_status(const core::v1::NodeStatus& current,
 /// `current` with every condition's lastHeartbeatTime = now.
 core::v1::NodeStatus refresh_heartbeat(const core::v1::NodeStatus& current, config::timestamp now);
 
+/// The newest lastHeartbeatTime among `status`'s conditions; nullopt when none has one. The session
+/// counts its next heartbeat from this written time, not from when the write's reply arrived.
+std::optional<config::timestamp> last_heartbeat(const core::v1::NodeStatus& status);
+
 /// A heartbeat write is due when `last_write` (of the node's status) is at least the update
 /// frequency before `now`.
 bool heartbeat_due(config::timestamp last_write, config::timestamp now,

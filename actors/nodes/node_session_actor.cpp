@@ -83,7 +83,8 @@ void write_node(self_ptr self) {
     auto written = [=](store::write_result& r) {
       auto& s = self->state;
       s.status = static_cast<const core::v1::Node&>(*r.object.object).status();
-      s.last_status_write = s.opts.clock();
+      // The heartbeat written, not the time the reply arrived (it may arrive late on a busy host).
+      s.last_status_write = last_heartbeat(s.status).value_or(s.opts.clock());
       node_written(self, true, false);
     };
     auto failed = [=](caf::error& e) {

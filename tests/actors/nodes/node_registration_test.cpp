@@ -155,6 +155,19 @@ TEST_CASE("heartbeat_due: at most every 10 s", "[nodes]") {
   CHECK(refreshed.capacity().at("cpu").string() == "2");
 }
 
+TEST_CASE("last_heartbeat: the newest lastHeartbeatTime of the conditions", "[nodes]") {
+  v1::NodeStatus none;
+  CHECK_FALSE(nodes::last_heartbeat(none).has_value());
+  none.add_conditions()->set_type("Ready");  // no heartbeat time
+  CHECK_FALSE(nodes::last_heartbeat(none).has_value());
+  v1::NodeStatus s;
+  s.add_conditions()->mutable_lastheartbeattime()->set_seconds(40);
+  s.add_conditions()->mutable_lastheartbeattime()->set_seconds(90);
+  s.add_conditions()->mutable_lastheartbeattime()->set_seconds(70);
+  REQUIRE(nodes::last_heartbeat(s).has_value());
+  CHECK(nodes::last_heartbeat(s)->seconds == 90);
+}
+
 TEST_CASE("pod_status_write: sets .status of the pod with that uid, keeps the rest", "[nodes]") {
   auto current = make_pod("uid-1");
   auto reported = make_pod("uid-1");
