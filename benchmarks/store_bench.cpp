@@ -383,8 +383,13 @@ public:
   uint64_t syncs() const override { return store_->stats().syncs; }
 
   std::string create_pod(const std::string& ns, const std::string& name) override {
-    auto r = store_->create(kind_, pods_.make(ns, name), wall_now());
-    return r.ok() ? std::string() : r.status().to_string();
+    // Hands the new pod over, as the API server does with the object it decoded.
+    std::vector<store::batch_write> w(1);
+    w[0].what = store::batch_write::op::create;
+    w[0].kind = &kind_;
+    w[0].object = std::make_shared<core::v1::Pod>(pods_.make(ns, name));
+    auto r = store_->write_many(std::move(w), wall_now());
+    return r[0].ok() ? std::string() : r[0].status().to_string();
   }
 
   list_outcome list_pods(const std::string& ns) override {

@@ -19,10 +19,15 @@ using google::protobuf::Message;
 engine_store::engine_store(std::unique_ptr<kv_engine> engine, store_options options)
     : engine_(std::move(engine)),
       options_(std::move(options)),
-      log_(std::make_shared<event_log>(options_.history_window, options_.watcher_max_lag)),
-      commits_(options_.max_batch) {}
+      log_(std::make_shared<event_log>(options_.history_window, options_.watcher_max_lag)) {}
 
 engine_store::~engine_store() {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (committer_.joinable()) committer_.join();  // writes queued before are still written
   log_->close_all(status::closed("the store at " + engine_->name() + " was closed"));
 }
 
@@ -56,6 +61,7 @@ status engine_store::start() {
   log_->reset(rec.compacted, std::move(events));
   disk_compacted_ = rec.compacted;
   revision_.store(rec.revision);
+  committer_ = std::thread([this] { commit_loop(); });
   return status::ok();
 }
 
@@ -82,15 +88,136 @@ status engine_store::failure() const {
   return failed_;
 }
 
-void engine_store::submit(const std::vector<pending_write*>& writes) {
-  auto* observer = options_.observer.get();
-  const auto start = observer ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-  commits_.submit(writes, [this](std::vector<pending_write*>& group) { process(group); });
-  if (!observer) return;
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  for (const auto* w : writes) {
-    const char* name = w->what == op::create ? "create" : w->what == op::update ? "update" : "delete";
-    observer->write_done(name, seconds, w->out.ok());
+status engine_store::prepare(const batch_write& in, bool take_over, config::timestamp now,
+                             pending_write* w) {
+  if (!in.kind) return status::invalid("batch write without a kind");
+  if (auto s = check_kind(*in.kind); !s) return s;
+  w->kind = in.kind;
+  w->now = now;
+  if (in.what == batch_write::op::remove) {
+    w->what = op::remove;
+    w->key = key_for(*in.kind, in.ns, in.name);
+    w->name = in.name;
+    w->del = in.options;
+    return status::ok();
+  }
+  if (!in.object) return status::invalid("batch write without an object");
+  if (in.object->GetDescriptor() != in.kind->descriptor) {
+    return status::invalid("object is a " + in.object->GetDescriptor()->full_name() + ", not a " +
+                           in.kind->kind);
+  }
+  const auto& m = object_meta(*in.object);
+  w->what = in.what == batch_write::op::create ? op::create : op::update;
+  w->key = key_for(*in.kind, m.namespace_(), m.name());
+  w->name = m.name();
+  if (take_over && in.object.use_count() == 1) {
+    // The batch holds the only reference: the object was allocated non-const and handed over.
+    w->object = std::const_pointer_cast<Message>(in.object);
+  } else {
+    w->object.reset(in.object->New());
+    w->object->CopyFrom(*in.object);
+  }
+  if (w->what == op::create) w->uid = options_.new_uid ? options_.new_uid() : random_uuid();
+  return status::ok();
+}
+
+void engine_store::enqueue(submission* s) {
+  s->start = std::chrono::steady_clock::now();
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    for (auto& w : s->writes) {
+      if (w.owner) {
+        queue_.push_back(&w);
+        ++s->queued;
+      }
+    }
+    wake = committer_waiting_ && s->queued > 0;
+    if (wake) committer_waiting_ = false;
+  }
+  if (wake) queue_cv_.notify_one();
+}
+
+void engine_store::run_blocking(submission& s) {
+  bool any = false;
+  for (auto& w : s.writes) any = any || w.owner != nullptr;
+  if (!any) return;
+  sem_init(&s.wake, 0, 0);
+  enqueue(&s);
+  while (sem_wait(&s.wake) != 0) {
+  }
+  // Wake two more writers of the same group (a binary tree rooted where the commit thread woke).
+  if (s.wake_list) {
+    const auto& list = *s.wake_list;
+    for (size_t child = 2 * s.wake_index + 1; child <= 2 * s.wake_index + 2; ++child)
+      if (child < list.size()) sem_post(&list[child]->wake);
+  }
+  sem_destroy(&s.wake);
+  s.garbage.clear();  // history events the commit dropped, freed here instead of on its thread
+}
+
+void engine_store::commit_loop() {
+  std::vector<pending_write*> group;
+  std::vector<event_log::event_ptr> trimmed;
+  for (;;) {
+    group.clear();
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      while (queue_.empty() && !stopping_) {
+        committer_waiting_ = true;
+        queue_cv_.wait(lock);
+      }
+      committer_waiting_ = false;
+      if (queue_.empty()) return;  // stopping, and everything queued was written
+      const size_t most = std::max<size_t>(options_.max_batch, 1);
+      while (!queue_.empty() && group.size() < most) {
+        group.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    process(group, &trimmed);
+    finish_group(group, trimmed);
+    trimmed.clear();  // when no woken writer took them: freed after the writers were woken
+  }
+}
+
+// Completes the submissions whose last write was in `group` (on the commit thread). The first
+// blocked writer woken takes `trimmed` and frees it in its own thread.
+void engine_store::finish_group(std::vector<pending_write*>& group,
+                                std::vector<event_log::event_ptr>& trimmed) {
+  std::vector<submission*> finished;
+  for (auto* w : group) {
+    if (--w->owner->queued == 0) finished.push_back(w->owner);
+  }
+  if (auto* observer = options_.observer.get()) {
+    const auto now = std::chrono::steady_clock::now();
+    for (auto* s : finished) {
+      const double seconds = std::chrono::duration<double>(now - s->start).count();
+      for (const auto& w : s->writes) {
+        if (!w.owner) continue;
+        const char* name = w.what == op::create ? "create" : w.what == op::update ? "update" : "delete";
+        observer->write_done(name, seconds, w.out.ok());
+      }
+    }
+  }
+  auto blocked = std::make_shared<std::vector<submission*>>();
+  for (auto* s : finished) {
+    if (s->done)
+      s->done(s);  // frees s
+    else
+      blocked->push_back(s);
+  }
+  for (size_t i = 0; i < blocked->size(); ++i) {
+    (*blocked)[i]->wake_list = blocked;
+    (*blocked)[i]->wake_index = i;
+  }
+  // The root of the tree; after the last use of the list here (a woken writer may return at once
+  // and take the list with it).
+  submission* root = blocked->empty() ? nullptr : blocked->front();
+  blocked.reset();
+  if (root) {
+    root->garbage.swap(trimmed);
+    sem_post(&root->wake);
   }
 }
 
@@ -102,7 +229,9 @@ result<write_result> engine_store::create(const config::kind_info& kind, const M
                            kind.kind);
   }
   const auto& m = object_meta(object);
-  pending_write w;
+  submission sub;
+  sub.writes.resize(1);
+  auto& w = sub.writes[0];
   w.what = op::create;
   w.kind = &kind;
   w.key = key_for(kind, m.namespace_(), m.name());
@@ -111,7 +240,8 @@ result<write_result> engine_store::create(const config::kind_info& kind, const M
   w.object->CopyFrom(object);
   w.now = now;
   w.uid = options_.new_uid ? options_.new_uid() : random_uuid();
-  submit({&w});
+  w.owner = &sub;
+  run_blocking(sub);
   return std::move(w.out);
 }
 
@@ -122,76 +252,94 @@ result<write_result> engine_store::update(const config::kind_info& kind, const M
                            kind.kind);
   }
   const auto& m = object_meta(object);
-  pending_write w;
+  submission sub;
+  sub.writes.resize(1);
+  auto& w = sub.writes[0];
   w.what = op::update;
   w.kind = &kind;
   w.key = key_for(kind, m.namespace_(), m.name());
   w.name = m.name();
   w.object.reset(object.New());
   w.object->CopyFrom(object);
-  submit({&w});
+  w.owner = &sub;
+  run_blocking(sub);
   return std::move(w.out);
+}
+
+std::vector<result<write_result>> engine_store::many(const std::vector<batch_write>& writes,
+                                                     bool take_over, config::timestamp now) {
+  submission sub;
+  sub.writes.resize(writes.size());
+  for (size_t i = 0; i < writes.size(); ++i) {
+    auto& w = sub.writes[i];
+    if (auto s = prepare(writes[i], take_over, now, &w); !s)
+      w.out = std::move(s);
+    else
+      w.owner = &sub;
+  }
+  run_blocking(sub);
+  std::vector<result<write_result>> out;
+  out.reserve(writes.size());
+  for (auto& w : sub.writes) out.push_back(std::move(w.out));
+  return out;
 }
 
 std::vector<result<write_result>> engine_store::write_many(const std::vector<batch_write>& writes,
                                                           config::timestamp now) {
-  std::vector<result<write_result>> out;
-  out.reserve(writes.size());
-  std::vector<pending_write> pending(writes.size());
-  std::vector<pending_write*> submitted;
-  submitted.reserve(writes.size());
-  std::vector<std::optional<status>> early(writes.size());
+  return many(writes, false, now);
+}
+
+std::vector<result<write_result>> engine_store::write_many(std::vector<batch_write>&& writes,
+                                                          config::timestamp now) {
+  return many(writes, true, now);
+}
+
+void engine_store::write_async(std::vector<batch_write> writes, config::timestamp now,
+                               batch_done done) {
+  auto sub = std::make_unique<submission>();
+  sub->writes.resize(writes.size());
+  bool any = false;
   for (size_t i = 0; i < writes.size(); ++i) {
-    const auto& in = writes[i];
-    if (!in.kind || !in.object) {
-      early[i] = status::invalid("batch write without a kind or an object");
-      continue;
+    auto& w = sub->writes[i];
+    if (auto s = prepare(writes[i], true, now, &w); !s) {
+      w.out = std::move(s);
+    } else {
+      w.owner = sub.get();
+      any = true;
     }
-    if (auto s = check_kind(*in.kind); !s) {
-      early[i] = s;
-      continue;
-    }
-    if (in.object->GetDescriptor() != in.kind->descriptor) {
-      early[i] = status::invalid("object is a " + in.object->GetDescriptor()->full_name() +
-                                 ", not a " + in.kind->kind);
-      continue;
-    }
-    const auto& m = object_meta(*in.object);
-    auto& w = pending[i];
-    w.what = in.what == batch_write::op::create ? op::create : op::update;
-    w.kind = in.kind;
-    w.key = key_for(*in.kind, m.namespace_(), m.name());
-    w.name = m.name();
-    w.object.reset(in.object->New());
-    w.object->CopyFrom(*in.object);
-    w.now = now;
-    if (w.what == op::create)
-      w.uid = options_.new_uid ? options_.new_uid() : random_uuid();
-    submitted.push_back(&w);
   }
-  if (!submitted.empty())
-    submit(submitted);
-  for (size_t i = 0; i < writes.size(); ++i) {
-    if (early[i])
-      out.emplace_back(*early[i]);
-    else
-      out.push_back(std::move(pending[i].out));
+  writes.clear();  // drops the caller's references before the commit thread sees the objects
+  auto finish = [done = std::move(done)](submission* s) {
+    std::unique_ptr<submission> owned(s);
+    std::vector<result<write_result>> out;
+    out.reserve(s->writes.size());
+    for (auto& w : s->writes) out.push_back(std::move(w.out));
+    owned.reset();
+    done(std::move(out));
+  };
+  if (!any) {
+    finish(sub.release());
+    return;
   }
-  return out;
+  sub->done = std::move(finish);
+  enqueue(sub.release());
 }
 
 result<write_result> engine_store::remove(const config::kind_info& kind, std::string_view ns,
                                           std::string_view name, const delete_options& options,
                                           config::timestamp now) {
   if (auto s = check_kind(kind); !s) return s;
-  pending_write w;
+  submission sub;
+  sub.writes.resize(1);
+  auto& w = sub.writes[0];
   w.what = op::remove;
   w.kind = &kind;
   w.key = key_for(kind, ns, name);
   w.name = std::string(name);
   w.del = options;
   w.now = now;
-  submit({&w});
+  w.owner = &sub;
+  run_blocking(sub);
   return std::move(w.out);
 }
 
@@ -204,23 +352,23 @@ result<std::vector<write_result>> engine_store::remove_collection(const config::
   all.continue_token.clear();
   auto listed = list(kind, all);
   if (!listed.ok()) return listed.status();
-  // One group for the whole collection: one sync for all its deletions.
-  std::vector<pending_write> writes(listed->items.size());
-  std::vector<pending_write*> ptrs;
-  for (size_t i = 0; i < writes.size(); ++i) {
+  // One submission for the whole collection: its deletions share syncs.
+  submission sub;
+  sub.writes.resize(listed->items.size());
+  for (size_t i = 0; i < sub.writes.size(); ++i) {
     const auto& m = object_meta(*listed->items[i].object);
-    auto& w = writes[i];
+    auto& w = sub.writes[i];
     w.what = op::remove;
     w.kind = &kind;
     w.key = listed->items[i].key;
     w.name = m.name();
     w.del = options;
     w.now = now;
-    ptrs.push_back(&w);
+    w.owner = &sub;
   }
-  if (!ptrs.empty()) submit(ptrs);
+  run_blocking(sub);
   std::vector<write_result> out;
-  for (auto& w : writes) {
+  for (auto& w : sub.writes) {
     if (w.out.ok()) {
       out.push_back(std::move(*w.out));
     } else if (!w.out.status().is(status::code::not_found)) {
@@ -241,9 +389,11 @@ status engine_store::read_current(const pending_write& w, current_state* out) {
   return status::ok();
 }
 
-// Runs in one thread at a time (the group's leader): plans every write of the group against the
-// state as the earlier writes of the group leave it, commits them in one batch, then publishes.
-void engine_store::process(std::vector<pending_write*>& group) {
+// Runs on the commit thread: plans every write of the group against the state as the earlier
+// writes of the group leave it, commits them in one batch, then publishes. Events the history
+// drops go to `trimmed`, to be freed later.
+void engine_store::process(std::vector<pending_write*>& group,
+                           std::vector<event_log::event_ptr>* trimmed) {
   if (auto f = failure(); !f) {
     for (auto* w : group) w->out = f;
     return;
@@ -336,7 +486,7 @@ void engine_store::process(std::vector<pending_write*>& group) {
   while (events.size() > seen && !max_batch_.compare_exchange_weak(seen, events.size())) {
   }
   const size_t written_now = events.size();
-  compacted_events_.fetch_add(log_->append(std::move(events)));
+  compacted_events_.fetch_add(log_->append(std::move(events), trimmed));
   revision_.store(rev);
   if (options_.observer) {
     options_.observer->committed(

@@ -1,15 +1,29 @@
 #pragma once
 // The object_store implementation, shared by both backends: write rules (store/write_plan.hpp),
-// group commit (store/group_commit.hpp), history and watchers (store/event_log.hpp) over a
-// kv_engine that only stores bytes. Writes are in engine_store.cpp, reads and watch in
-// engine_store_read.cpp.
+// history and watchers (store/event_log.hpp) over a kv_engine that only stores bytes. Writes are
+// in engine_store.cpp, reads and watch in engine_store_read.cpp.
+//
+// Group commit: one commit thread owns the write path. Writers (blocking calls and write_async
+// alike) queue their writes and the commit thread takes everything queued (up to max_batch) as one
+// group: it plans each write against the state the earlier ones leave, commits the group in one
+// durable batch (one WAL sync), publishes it to the history, then completes the writers. The more
+// writes arrive during a sync, the more share the next one. A blocking writer waits on a semaphore
+// of its own; the commit thread wakes the first of a group's blocked writers and each woken
+// writer wakes two more (a binary tree), so the wake-ups are spread over the cores instead of
+// serialising the commit thread. History events a commit drops are freed by the first writer
+// woken (or, when none is blocked, by the commit thread after the completions).
+
+#include <semaphore.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 #include "store/event_log.hpp"
-#include "store/group_commit.hpp"
 #include "store/kv_engine.hpp"
 #include "store/object_store.hpp"
 
@@ -41,32 +55,61 @@ public:
                                          const watch_options& options) override;
   std::vector<result<write_result>> write_many(const std::vector<batch_write>& writes,
                                                config::timestamp now) override;
+  std::vector<result<write_result>> write_many(std::vector<batch_write>&& writes,
+                                               config::timestamp now) override;
+  void write_async(std::vector<batch_write> writes, config::timestamp now,
+                   batch_done done) override;
   int64_t revision() const override { return revision_.load(); }
   store_stats stats() const override;
 
 private:
   enum class op { create, update, remove };
+  struct submission;
   struct pending_write {
     op what = op::create;
     const config::kind_info* kind = nullptr;
     std::string key;
     std::string name;
     // create, update: a private copy of the caller's object, made in the caller's thread (the
-    // plan changes it in place: no copy inside the serial section)
+    // plan changes it in place: no copy inside the serial section), or the caller's own object
+    // when it was handed over
     std::shared_ptr<google::protobuf::Message> object;
     delete_options del;
     config::timestamp now;
     std::string uid;
     result<write_result> out{status::closed("write not processed")};
-    bool done = false;
+    submission* owner = nullptr;  // null: rejected before it was queued
+  };
+  // The writes of one call, completed together once all were processed.
+  struct submission {
+    std::vector<pending_write> writes;
+    size_t queued = 0;  // writes handed to the commit thread and not yet processed
+    std::chrono::steady_clock::time_point start;
+    // Asynchronous: runs on the commit thread and frees the submission.
+    std::function<void(submission*)> done;
+    // Blocking: the caller waits on `wake`; once woken it wakes wake_list[2i+1] and [2i+2]
+    // (i = wake_index; the commit thread wakes [0]).
+    sem_t wake;
+    std::shared_ptr<std::vector<submission*>> wake_list;
+    size_t wake_index = 0;
+    std::vector<std::shared_ptr<const history_event>> garbage;  // for the caller to free
   };
   struct current_state {
     std::shared_ptr<const google::protobuf::Message> object;  // null: no object
     std::string bytes;
   };
 
-  void submit(const std::vector<pending_write*>& writes);
-  void process(std::vector<pending_write*>& group);
+  /// Fills `w` from `in` (copying or taking over the object); a status when `in` is malformed.
+  status prepare(const batch_write& in, bool take_over, config::timestamp now, pending_write* w);
+  std::vector<result<write_result>> many(const std::vector<batch_write>& writes, bool take_over,
+                                         config::timestamp now);
+  /// Queues the submission's writes that have an owner; blocks until done when blocking.
+  void enqueue(submission* s);
+  void run_blocking(submission& s);
+  void commit_loop();
+  void finish_group(std::vector<pending_write*>& group,
+                    std::vector<event_log::event_ptr>& trimmed);
+  void process(std::vector<pending_write*>& group, std::vector<event_log::event_ptr>* trimmed);
   status read_current(const pending_write& w, current_state* out);
   status failure() const;
   status check_kind(const config::kind_info& kind) const;
@@ -76,9 +119,14 @@ private:
   std::unique_ptr<kv_engine> engine_;
   store_options options_;
   std::shared_ptr<event_log> log_;
-  group_commit<pending_write> commits_;
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<pending_write*> queue_;
+  bool committer_waiting_ = false;
+  bool stopping_ = false;
+  std::thread committer_;  // started by start()
   std::atomic<int64_t> revision_{0};
-  int64_t disk_compacted_ = 0;  // the commit leader's
+  int64_t disk_compacted_ = 0;  // the commit thread's
 
   mutable std::mutex failed_mu_;
   status failed_;  // set when a commit fails: the store takes no more writes

@@ -18,28 +18,31 @@ void event_log::reset(int64_t compacted, std::vector<event_ptr> events) {
   std::lock_guard<std::mutex> lock(mu_);
   compacted_ = compacted;
   events_.assign(std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
-  trim_locked();
+  trim_locked(nullptr);
 }
 
-size_t event_log::trim_locked() {
+size_t event_log::trim_locked(std::vector<event_ptr>* out) {
   size_t trimmed = 0;
   while (events_.size() > window_) {
     compacted_ = events_.front()->revision;
+    if (out) out->push_back(std::move(events_.front()));
     events_.pop_front();
     ++trimmed;
   }
   return trimmed;
 }
 
-size_t event_log::append(std::vector<event_ptr> events) {
+size_t event_log::append(std::vector<event_ptr> events, std::vector<event_ptr>* trimmed_out) {
   if (events.empty()) return 0;
+  std::vector<event_ptr> dropped;  // freed after the lock, unless the caller takes them
+  if (!trimmed_out) trimmed_out = &dropped;
   std::vector<std::shared_ptr<watch_channel>> wake, fail;
   size_t trimmed = 0;
   int64_t head_now = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& e : events) events_.push_back(std::move(e));
-    trimmed = trim_locked();
+    trimmed = trim_locked(trimmed_out);
     head_now = events_.back()->revision;
     for (auto it = watchers_.begin(); it != watchers_.end();) {
       auto& w = *it;

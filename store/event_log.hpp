@@ -29,8 +29,10 @@ public:
   void reset(int64_t compacted, std::vector<event_ptr> events);
 
   /// Appends a committed batch (contiguous, following head()), trims to the window, wakes the
-  /// watchers it concerns and fails those too far behind. Returns the number of events trimmed.
-  size_t append(std::vector<event_ptr> events);
+  /// watchers it concerns and fails those too far behind. Returns the number of events trimmed;
+  /// with `trimmed`, they are moved there for the caller to free (outside this log's lock, and
+  /// when it suits it), else freed here.
+  size_t append(std::vector<event_ptr> events, std::vector<event_ptr>* trimmed = nullptr);
 
   int64_t head() const;
   /// Events after this revision are retained.
@@ -55,7 +57,7 @@ public:
   static status too_old(int64_t revision, int64_t compacted);
 
 private:
-  size_t trim_locked();
+  size_t trim_locked(std::vector<event_ptr>* out);
 
   const size_t window_;
   const size_t max_lag_;

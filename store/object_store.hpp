@@ -158,13 +158,23 @@ struct store_options {
   std::shared_ptr<store_observer> observer;
 };
 
-/// One write of a batch (object_store::write_many): a create or an update, as the single calls.
+/// One write of a batch (object_store::write_many, write_async): a create, an update or a
+/// delete, as the single calls.
 struct batch_write {
-  enum class op { create, update };
+  enum class op { create, update, remove };
   op what = op::update;
   const config::kind_info* kind = nullptr;
+  // create, update. write_async and write_many(&&) take the object over when the batch holds the
+  // only reference (the caller moved it in): the store then changes it in place instead of
+  // copying it, and the caller must not keep a weak_ptr to it.
   std::shared_ptr<const google::protobuf::Message> object;
+  // remove: the object named, and the preconditions and grace period.
+  std::string ns, name;
+  delete_options options;
 };
+
+/// The outcomes of an asynchronous batch, in the order of its writes.
+using batch_done = std::function<void(std::vector<result<write_result>>)>;
 
 class object_store {
 public:
@@ -206,6 +216,18 @@ public:
   /// scheduler binding hundreds of pods, a controller writing Events). Not a transaction.
   virtual std::vector<result<write_result>> write_many(const std::vector<batch_write>& writes,
                                                        config::timestamp now) = 0;
+  /// The same, taking over objects the batch alone references (see batch_write::object).
+  virtual std::vector<result<write_result>> write_many(std::vector<batch_write>&& writes,
+                                                       config::timestamp now) = 0;
+
+  /// write_many without a waiting thread: queues the writes and returns; `done` gets their
+  /// outcomes once they are durable (or rejected). `done` runs on the store's commit thread (or,
+  /// when no write of the batch could be queued, in the caller's thread before this returns): it
+  /// must be quick and must not wait for another write of this store. An actor hands its
+  /// writes over this way instead of blocking a thread per write, so any number of them share a
+  /// sync.
+  virtual void write_async(std::vector<batch_write> writes, config::timestamp now,
+                           batch_done done) = 0;
 
   /// The latest acknowledged revision.
   virtual int64_t revision() const = 0;
