@@ -28,6 +28,7 @@ engine_store::~engine_store() {
   }
   queue_cv_.notify_all();
   if (committer_.joinable()) committer_.join();  // writes queued before are still written
+  if (syncer_.joinable()) syncer_.join();
   log_->close_all(status::closed("the store at " + engine_->name() + " was closed"));
 }
 
@@ -61,6 +62,8 @@ status engine_store::start() {
   log_->reset(rec.compacted, std::move(events));
   disk_compacted_ = rec.compacted;
   revision_.store(rec.revision);
+  planned_rev_ = rec.revision;
+  syncer_ = std::thread([this] { sync_loop(); });
   committer_ = std::thread([this] { commit_loop(); });
   return status::ok();
 }
@@ -156,11 +159,11 @@ void engine_store::run_blocking(submission& s) {
   s.garbage.clear();  // history events the commit dropped, freed here instead of on its thread
 }
 
+// Stage 1 (the commit thread): takes what is queued as a group, plans it and hands it to stage 2,
+// then plans the next group while stage 2 writes and syncs the previous one.
 void engine_store::commit_loop() {
-  std::vector<pending_write*> group;
-  std::vector<event_log::event_ptr> trimmed;
   for (;;) {
-    group.clear();
+    auto batch = std::make_unique<planned_batch>();
     {
       std::unique_lock<std::mutex> lock(queue_mu_);
       while (queue_.empty() && !stopping_) {
@@ -168,15 +171,44 @@ void engine_store::commit_loop() {
         queue_cv_.wait(lock);
       }
       committer_waiting_ = false;
-      if (queue_.empty()) return;  // stopping, and everything queued was written
+      if (queue_.empty()) break;  // stopping, and everything queued was planned
       const size_t most = std::max<size_t>(options_.max_batch, 1);
-      while (!queue_.empty() && group.size() < most) {
-        group.push_back(queue_.front());
+      while (!queue_.empty() && batch->group.size() < most) {
+        batch->group.push_back(queue_.front());
         queue_.pop_front();
       }
     }
-    process(group, &trimmed);
-    finish_group(group, trimmed);
+    plan_group(*batch);
+    std::unique_lock<std::mutex> lock(sync_mu_);
+    // At most one planned group waits for stage 2: meanwhile new writes gather for the next one.
+    sync_cv_.wait(lock, [&] { return sync_queue_.empty(); });
+    sync_queue_.push_back(std::move(batch));
+    sync_cv_.notify_all();
+  }
+  {
+    std::lock_guard<std::mutex> lock(sync_mu_);
+    sync_stopping_ = true;
+  }
+  sync_cv_.notify_all();
+}
+
+// Stage 2 (the sync thread): commits each planned group in one durable write, in plan order,
+// publishes its events, then completes its writers.
+void engine_store::sync_loop() {
+  std::vector<event_log::event_ptr> trimmed;
+  for (;;) {
+    std::unique_ptr<planned_batch> batch;
+    {
+      std::unique_lock<std::mutex> lock(sync_mu_);
+      sync_cv_.wait(lock, [&] { return !sync_queue_.empty() || sync_stopping_; });
+      if (sync_queue_.empty()) return;
+      batch = std::move(sync_queue_.front());
+      sync_queue_.pop_front();
+      sync_cv_.notify_all();  // stage 1 may hand over the next group
+    }
+    commit_planned(*batch, &trimmed);
+    committed_seq_.store(batch->seq);
+    finish_group(batch->group, trimmed);
     trimmed.clear();  // when no woken writer took them: freed after the writers were woken
   }
 }
@@ -379,6 +411,11 @@ result<std::vector<write_result>> engine_store::remove_collection(const config::
 }
 
 status engine_store::read_current(const pending_write& w, current_state* out) {
+  // Planned by an earlier group that stage 2 has not committed yet?
+  if (auto it = overlay_.find(w.key); it != overlay_.end()) {
+    *out = it->second.state;
+    return status::ok();
+  }
   auto r = engine_->get(w.key);
   if (!r.ok()) return r.status();
   if (!r->has_value()) return status::ok();
@@ -389,22 +426,22 @@ status engine_store::read_current(const pending_write& w, current_state* out) {
   return status::ok();
 }
 
-// Runs on the commit thread: plans every write of the group against the state as the earlier
-// writes of the group leave it, commits them in one batch, then publishes. Events the history
-// drops go to `trimmed`, to be freed later.
-void engine_store::process(std::vector<pending_write*>& group,
-                           std::vector<event_log::event_ptr>* trimmed) {
+// Stage 1: plans every write of the group against the state as the earlier writes (of this group
+// and of planned groups not yet committed) leave it, and builds the group's durable batch.
+void engine_store::plan_group(planned_batch& b) {
+  b.seq = ++planned_seq_;
+  // Groups stage 2 committed are in the engine now: their overlay entries can go.
+  const uint64_t committed = committed_seq_.load();
+  for (auto it = overlay_.begin(); it != overlay_.end();)
+    it = it->second.seq <= committed ? overlay_.erase(it) : std::next(it);
   if (auto f = failure(); !f) {
-    for (auto* w : group) w->out = f;
+    for (auto* w : b.group) w->out = f;
     return;
   }
   std::map<std::string, current_state, std::less<>> state;
-  int64_t rev = revision_.load();
-  kv_batch batch;
-  std::vector<event_log::event_ptr> events;
-  std::vector<pending_write*> written;
+  int64_t rev = planned_rev_;
   const bool keep_history = engine_->keeps_history();
-  for (auto* w : group) {
+  for (auto* w : b.group) {
     auto it = state.find(w->key);
     if (it == state.end()) {
       current_state cur;
@@ -444,49 +481,63 @@ void engine_store::process(std::vector<pending_write*>& group,
     e->object = object;
     e->prev = cur.object;
     if (keep_history) {
-      batch.history.emplace_back(rev, encode_history_record({plan.event, w->key, bytes, cur.bytes}));
+      b.batch.history.emplace_back(rev, encode_history_record({plan.event, w->key, bytes, cur.bytes}));
     }
     write_result r;
     r.object = {w->key, rev, object};
     if (plan.act == write_plan::action::remove) {
-      batch.objects.emplace_back(w->key, std::nullopt);
+      b.batch.objects.emplace_back(w->key, std::nullopt);
       cur = current_state{};
       r.deleted = true;
     } else {
-      batch.objects.emplace_back(w->key, bytes);
+      b.batch.objects.emplace_back(w->key, bytes);
       cur = current_state{object, std::move(bytes)};
     }
     w->out = std::move(r);
-    events.push_back(std::move(e));
-    written.push_back(w);
+    b.events.push_back(std::move(e));
+    b.written.push_back(w);
   }
-  if (events.empty()) return;
-  batch.revision = rev;
+  if (b.events.empty()) return;
+  planned_rev_ = rev;
+  for (auto& [key, cur] : state) overlay_[key] = overlay_entry{std::move(cur), b.seq};
+  b.batch.revision = rev;
   // Drop history beyond the window, at most twice what this batch adds (plus a floor), so a
   // shrunken window is caught up over several commits instead of one long one.
   const int64_t target = rev - static_cast<int64_t>(std::max<size_t>(options_.history_window, 1));
   if (keep_history && target > disk_compacted_) {
-    const int64_t most = std::max<int64_t>(2 * static_cast<int64_t>(events.size()), 1024);
-    batch.compact_from = disk_compacted_;
-    batch.compact_to = std::min(target, disk_compacted_ + most);
+    const int64_t most = std::max<int64_t>(2 * static_cast<int64_t>(b.events.size()), 1024);
+    b.batch.compact_from = disk_compacted_;
+    b.batch.compact_to = std::min(target, disk_compacted_ + most);
+    disk_compacted_ = b.batch.compact_to;
+  }
+}
+
+// Stage 2: one durable write for the group, then its events go to the history (and watchers).
+// After a failed commit the store takes no more writes: later groups, planned on top of this
+// one, fail too. Events the history drops go to `trimmed`, to be freed later.
+void engine_store::commit_planned(planned_batch& b, std::vector<event_log::event_ptr>* trimmed) {
+  if (b.events.empty()) return;
+  if (auto f = failure(); !f) {
+    for (auto* w : b.written) w->out = f;
+    return;
   }
   const auto commit_start = std::chrono::steady_clock::now();
-  if (auto s = engine_->commit(batch, options_.sync); !s) {
+  if (auto s = engine_->commit(b.batch, options_.sync); !s) {
     {
       std::lock_guard<std::mutex> lock(failed_mu_);
       failed_ = status::closed(s.message() + "; the store takes no more writes until reopened");
     }
-    for (auto* w : written) w->out = s;
+    for (auto* w : b.written) w->out = s;
     return;
   }
-  if (batch.compact_to > batch.compact_from) disk_compacted_ = batch.compact_to;
   syncs_.fetch_add(1);
-  writes_.fetch_add(events.size());
+  writes_.fetch_add(b.events.size());
   uint64_t seen = max_batch_.load();
-  while (events.size() > seen && !max_batch_.compare_exchange_weak(seen, events.size())) {
+  while (b.events.size() > seen && !max_batch_.compare_exchange_weak(seen, b.events.size())) {
   }
-  const size_t written_now = events.size();
-  compacted_events_.fetch_add(log_->append(std::move(events), trimmed));
+  const size_t written_now = b.events.size();
+  const int64_t rev = b.batch.revision;
+  compacted_events_.fetch_add(log_->append(std::move(b.events), trimmed));
   revision_.store(rev);
   if (options_.observer) {
     options_.observer->committed(

@@ -3,11 +3,14 @@
 // history and watchers (store/event_log.hpp) over a kv_engine that only stores bytes. Writes are
 // in engine_store.cpp, reads and watch in engine_store_read.cpp.
 //
-// Group commit: one commit thread owns the write path. Writers (blocking calls and write_async
-// alike) queue their writes and the commit thread takes everything queued (up to max_batch) as one
-// group: it plans each write against the state the earlier ones leave, commits the group in one
-// durable batch (one WAL sync), publishes it to the history, then completes the writers. The more
-// writes arrive during a sync, the more share the next one. A blocking writer waits on a semaphore
+// Group commit, a two-stage pipeline that owns the write path. Writers (blocking calls and
+// write_async alike) queue their writes. Stage 1 (the commit thread) takes everything queued (up
+// to max_batch) as one group and plans each write against the state the earlier ones leave,
+// including groups planned but not yet committed; stage 2 (the sync thread) commits each group in
+// one durable batch (one WAL sync), in plan order, publishes it to the history, then completes the
+// writers. Stage 1 plans the next group while stage 2 waits for the disk; the more writes arrive
+// meanwhile, the more share the next sync. No writer hears of an outcome (a rejection included)
+// before every group planned before its own is durable. A blocking writer waits on a semaphore
 // of its own; the commit thread wakes the first of a group's blocked writers and each woken
 // writer wakes two more (a binary tree), so the wake-ups are spread over the cores instead of
 // serialising the commit thread. History events a commit drops are freed by the first writer
@@ -18,6 +21,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -106,10 +110,24 @@ private:
   /// Queues the submission's writes that have an owner; blocks until done when blocking.
   void enqueue(submission* s);
   void run_blocking(submission& s);
+  // A group planned by stage 1, for stage 2 to commit.
+  struct planned_batch {
+    uint64_t seq = 0;
+    std::vector<pending_write*> group;
+    std::vector<pending_write*> written;  // those with a new revision
+    kv_batch batch;
+    std::vector<event_log::event_ptr> events;
+  };
+  struct overlay_entry {
+    current_state state;
+    uint64_t seq = 0;  // the planned group that wrote it
+  };
   void commit_loop();
+  void sync_loop();
+  void plan_group(planned_batch& b);
+  void commit_planned(planned_batch& b, std::vector<event_log::event_ptr>* trimmed);
   void finish_group(std::vector<pending_write*>& group,
                     std::vector<event_log::event_ptr>& trimmed);
-  void process(std::vector<pending_write*>& group, std::vector<event_log::event_ptr>* trimmed);
   status read_current(const pending_write& w, current_state* out);
   status failure() const;
   status check_kind(const config::kind_info& kind) const;
@@ -124,9 +142,21 @@ private:
   std::deque<pending_write*> queue_;
   bool committer_waiting_ = false;
   bool stopping_ = false;
-  std::thread committer_;  // started by start()
-  std::atomic<int64_t> revision_{0};
-  int64_t disk_compacted_ = 0;  // the commit thread's
+  std::thread committer_;  // stage 1; started by start()
+  // Stage 1's own state: the last revision planned, the disk compaction planned, and what planned
+  // groups wrote until stage 2 has committed them (reads of later plans see it first).
+  int64_t planned_rev_ = 0;
+  int64_t disk_compacted_ = 0;
+  uint64_t planned_seq_ = 0;
+  std::map<std::string, overlay_entry, std::less<>> overlay_;
+  // The hand-over to stage 2 (at most one planned group waits).
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  std::deque<std::unique_ptr<planned_batch>> sync_queue_;
+  bool sync_stopping_ = false;
+  std::thread syncer_;  // stage 2
+  std::atomic<uint64_t> committed_seq_{0};
+  std::atomic<int64_t> revision_{0};  // the last revision committed
 
   mutable std::mutex failed_mu_;
   status failed_;  // set when a commit fails: the store takes no more writes
