@@ -455,7 +455,7 @@ void engine_store::plan_group(planned_batch& b) {
     write_plan plan;
     switch (w->what) {
       case op::create: plan = plan_create(*w->kind, cur.object.get(), std::move(w->object), rev + 1, w->now, w->uid); break;
-      case op::update: plan = plan_update(*w->kind, cur.object.get(), std::move(w->object), rev + 1); break;
+      case op::update: plan = plan_update(*w->kind, cur.object.get(), std::move(w->object), rev + 1, cur.bytes); break;
       case op::remove: plan = plan_delete(*w->kind, w->name, cur.object.get(), w->del, rev + 1, w->now); break;
     }
     if (plan.act == write_plan::action::reject) {

@@ -103,7 +103,8 @@ write_plan plan_update(const config::kind_info& kind, const Message* existing,
 }
 
 write_plan plan_update(const config::kind_info& kind, const Message* existing,
-                       std::shared_ptr<Message> object, int64_t revision) {
+                       std::shared_ptr<Message> object, int64_t revision,
+                       std::string_view existing_bytes) {
   const auto& in = object_meta(*object);
   if (existing == nullptr) return reject(not_found_error(kind, in.name()));
   const auto& old = object_meta(*existing);
@@ -132,7 +133,9 @@ write_plan plan_update(const config::kind_info& kind, const Message* existing,
   }
   m->set_generation(old.generation() + (spec_changed(*existing, *object) ? 1 : 0));
   m->set_resourceversion(old.resourceversion());
-  if (config::serialize_deterministic(*object) == config::serialize_deterministic(*existing)) {
+  const std::string incoming_bytes = config::serialize_deterministic(*object);
+  if (existing_bytes.empty() ? incoming_bytes == config::serialize_deterministic(*existing)
+                             : incoming_bytes == existing_bytes) {
     return unchanged();
   }
   if (old.has_deletiontimestamp() && m->finalizers_size() == 0 &&

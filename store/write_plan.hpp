@@ -40,9 +40,12 @@ write_plan plan_create(const config::kind_info& kind, const google::protobuf::Me
 /// last finalizer of a marked object (grace period 0) goes.
 write_plan plan_update(const config::kind_info& kind, const google::protobuf::Message* existing,
                        const google::protobuf::Message& incoming, int64_t revision);
-/// The same on a private copy (see plan_create).
+/// The same on a private copy (see plan_create). `existing_bytes`, when not empty, is the
+/// deterministic serialization of `existing` (as stored): the no-change test compares with it
+/// instead of serializing `existing` again.
 write_plan plan_update(const config::kind_info& kind, const google::protobuf::Message* existing,
-                       std::shared_ptr<google::protobuf::Message> owned, int64_t revision);
+                       std::shared_ptr<google::protobuf::Message> owned, int64_t revision,
+                       std::string_view existing_bytes = {});
 
 /// not_found, conflict on a failed precondition; marks (put, MODIFIED) while finalizers remain or
 /// a grace period runs; remove otherwise; none when a marked object is asked again for no sooner.
