@@ -1,7 +1,7 @@
 #pragma once
-// What the store reports about its writes, for metrics. The store calls these from its writers'
-// threads (and the group commit leader's) without holding its locks; implementations must be
-// thread-safe and must not block or call back into the store.
+// What the store reports about its writes, for metrics. The store calls these from its sync
+// thread (stage 2 of the commit pipeline, see store/engine_store.hpp) without holding its locks;
+// implementations must be thread-safe, quick, and must not block or call back into the store.
 
 #include <cstddef>
 #include <string_view>
@@ -11,7 +11,7 @@ namespace troupe::store {
 class store_observer {
 public:
   virtual ~store_observer() = default;
-  /// One create/update/remove call, from the call to its answer (durable or refused): `operation`
+  /// One create/update/remove write, from its call to its answer (durable or refused): `operation`
   /// is "create", "update" or "delete"; `ok` is false for refusals (conflict, not found, ...).
   virtual void write_done(std::string_view operation, double seconds, bool ok) = 0;
   /// One group commit: `writes` new revisions made durable together in `seconds` (the batch write

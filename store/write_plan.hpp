@@ -31,7 +31,8 @@ write_plan plan_create(const config::kind_info& kind, const google::protobuf::Me
                        const google::protobuf::Message& incoming, int64_t revision,
                        config::timestamp now, const std::string& uid);
 /// The same, changing `owned` (a private copy of the incoming object) instead of copying it: the
-/// store makes that copy in the writer's thread, outside the group commit's serial section.
+/// store makes that copy in the writer's thread (or takes the caller's object over), outside the
+/// commit thread.
 write_plan plan_create(const config::kind_info& kind, const google::protobuf::Message* existing,
                        std::shared_ptr<google::protobuf::Message> owned, int64_t revision,
                        config::timestamp now, const std::string& uid);
