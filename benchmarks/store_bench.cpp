@@ -4,8 +4,11 @@
 // Prints one JSON object per line per figure; see docs/benchmarks.md for the fields.
 //
 // Usage: store_bench [--seconds S] [--quick] [--writers 1,16,256] [--backends a,b,c]
-//                    [--list-pods N] [--watchers N] [--watch-events N] [--etcd PATH]
-//                    [--etcd-connections N] [--tmp DIR]
+//                    [--client-threads N] [--list-pods N] [--watchers N] [--watch-events N]
+//                    [--etcd PATH] [--etcd-connections N] [--tmp DIR] [--help]
+// Backends: etcd, troupe-rocksdb, troupe-rocksdb-async, troupe-memory (the default set, in this
+// order) and troupe-rocksdb-nosync. troupe-rocksdb-async drives the store as actors do: W writes
+// in flight from --client-threads threads through write_async (benchmarks/async_writers.hpp).
 // The file is over 400 lines because the three measurements and their backends are one program.
 #include <google/protobuf/message.h>
 #include <nlohmann/json.hpp>
@@ -29,6 +32,7 @@
 #include <thread>
 #include <vector>
 
+#include "benchmarks/async_writers.hpp"
 #include "benchmarks/etcd/etcd_client.hpp"
 #include "benchmarks/etcd/etcd_metrics.hpp"
 #include "benchmarks/etcd/etcd_process.hpp"
@@ -59,7 +63,9 @@ struct options {
   double seconds = 5;               // measured time per write figure
   double warmup_seconds = 0.5;      // unmeasured writes before each write figure
   std::vector<int> writers = {1, 16, 256};
-  std::vector<std::string> backends = {"etcd", "troupe-rocksdb", "troupe-memory"};
+  std::vector<std::string> backends = {"etcd", "troupe-rocksdb", "troupe-rocksdb-async",
+                                       "troupe-memory"};
+  int client_threads = 2;           // threads driving troupe-rocksdb-async's writers
   int list_pods = 10000;
   int list_repeats = 5;
   int watchers = 100;
@@ -80,10 +86,32 @@ std::vector<std::string> split(const std::string& s) {
   return out;
 }
 
+const char* usage = R"(usage: store_bench [options]
+  --seconds S            measured seconds per write figure (default 5)
+  --quick                1 s per write figure, shorter warm-up, fewer list repeats and watch events
+  --writers 1,16,256     concurrent writers per write figure
+  --backends a,b,...     etcd, troupe-rocksdb, troupe-rocksdb-async, troupe-memory (the default
+                         set) and troupe-rocksdb-nosync
+  --client-threads N     threads driving troupe-rocksdb-async (default 2): its W writers are W
+                         writes in flight through write_async, not W threads
+  --list-pods N          pods in the list figure (default 10000; 0 skips it)
+  --watchers N           watchers in the watch figure (default 100; 0 skips it)
+  --watch-events N       creates the watchers must see (default 1000)
+  --etcd PATH            the etcd binary (default /usr/bin/etcd)
+  --etcd-connections N   HTTP/2 connections to etcd (default 4)
+  --tmp DIR              where the data directories go (default $TMPDIR or /tmp)
+  --help                 this text
+One JSON object per line per figure; docs/benchmarks.md describes them.
+)";
+
 options parse_options(int argc, char** argv) {
   options o;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::fputs(usage, stdout);
+      std::exit(0);
+    }
     auto value = [&]() -> std::string {
       if (i + 1 >= argc)
         fail(a + " needs a value");
@@ -102,6 +130,8 @@ options parse_options(int argc, char** argv) {
         o.writers.push_back(std::atoi(w.c_str()));
     } else if (a == "--backends")
       o.backends = split(value());
+    else if (a == "--client-threads")
+      o.client_threads = std::atoi(value().c_str());
     else if (a == "--list-pods")
       o.list_pods = std::atoi(value().c_str());
     else if (a == "--watchers")
@@ -115,10 +145,10 @@ options parse_options(int argc, char** argv) {
     else if (a == "--tmp")
       o.tmp = value();
     else
-      fail("unknown argument " + a + " (see the top of benchmarks/store_bench.cpp)");
+      fail("unknown argument " + a + " (see store_bench --help)");
   }
   if (o.seconds <= 0 || o.writers.empty() || o.list_pods < 0 || o.watchers < 0 ||
-      o.watch_events < 0 || o.etcd_connections < 1)
+      o.watch_events < 0 || o.etcd_connections < 1 || o.client_threads < 1)
     fail("invalid arguments");
   for (int w : o.writers)
     if (w < 1)
@@ -280,6 +310,13 @@ public:
   virtual std::unique_ptr<watcher> watch_pods(const std::string& ns, std::string& error) = 0;
   /// Disk syncs so far, when the backend counts them (0 otherwise).
   virtual uint64_t syncs() const { return 0; }
+  /// True when the write figures drive submit_pod (W writes in flight from a few client threads)
+  /// instead of create_pod from W threads.
+  virtual bool async() const { return false; }
+  /// Starts creating a pod and returns; `done` follows from another thread (async() only).
+  virtual void submit_pod(const std::string&, const std::string&, bench::write_done) {
+    fail(name() + " has no asynchronous writes");
+  }
 };
 
 // etcd, keyed as Kubernetes keys pods in etcd; values are the `k8s\0` envelope the API server
@@ -444,12 +481,36 @@ public:
     return w;
   }
 
-private:
+protected:
   std::string name_;
   const config::kind_info& kind_;
   const pod_source& pods_;
   std::unique_ptr<store::object_store> store_;
   bool durable_;
+};
+
+// The same store and pods, written as Troupe's actors write: through write_async, W writes in
+// flight from a few client threads (bench::run_async_writes), none of them waiting per write.
+// Only the write figures run for it: the list and watch paths do not depend on how writes are
+// submitted, and troupe-rocksdb measures them.
+class troupe_async_backend : public troupe_backend {
+public:
+  using troupe_backend::troupe_backend;
+  bool async() const override { return true; }
+
+  void submit_pod(const std::string& ns, const std::string& name,
+                  bench::write_done done) override {
+    // Built and handed over in the client thread, as troupe_backend does; the completion only
+    // passes the outcome on (it runs on the store's commit thread).
+    std::vector<store::batch_write> w(1);
+    w[0].what = store::batch_write::op::create;
+    w[0].kind = &kind_;
+    w[0].object = std::make_shared<core::v1::Pod>(pods_.make(ns, name));
+    store_->write_async(std::move(w), wall_now(),
+                        [done = std::move(done)](std::vector<store::result<store::write_result>> r) {
+                          done(r[0].ok() ? std::string() : r[0].status().to_string());
+                        });
+  }
 };
 
 // A fresh directory for the RocksDB store, removed at exit (also after fail()).
@@ -481,7 +542,8 @@ std::string make_temp_dir(const std::string& parent, const char* name) {
 // Output
 
 std::map<std::string, double> etcd_figures; // "<metric>/<writers>" -> value, for ratios
-std::map<std::string, double> rocksdb_writes; // the same for the RocksDB store's writes/s
+// The same for the RocksDB store's writes/s, per backend (troupe-rocksdb, troupe-rocksdb-async).
+std::map<std::string, std::map<std::string, double>> rocksdb_writes;
 
 void emit(json line, const std::string& backend_name, const std::string& key) {
   double v = line["value"].get<double>();
@@ -509,6 +571,7 @@ struct write_run {
   double seconds = 0;
   std::vector<double> latencies_ms;
   std::string error;
+  size_t synced_writes = 0;  // the writes the run's syncs covered (writes_per_sync)
 };
 
 // `writers` threads each create pods with distinct names for `seconds`; every write is timed.
@@ -561,6 +624,25 @@ write_run run_writes(backend& b, int writers, double seconds, const std::string&
     r.latencies_ms.insert(r.latencies_ms.end(), lat[t].begin(), lat[t].end());
   }
   r.writes = r.latencies_ms.size();
+  r.synced_writes = r.writes;
+  return r;
+}
+
+// `writers` writes in flight for `seconds`, started by `client_threads` threads through
+// submit_pod; counted when acknowledged within the window, then drained.
+write_run run_async_writes(backend& b, int writers, int client_threads, double seconds,
+                           const std::string& ns, const std::string& tag) {
+  auto a = bench::run_async_writes(
+      writers, client_threads, seconds, [&](int w, uint64_t seq, bench::write_done done) {
+        b.submit_pod(ns, tag + "-" + std::to_string(w) + "-" + std::to_string(seq),
+                     std::move(done));
+      });
+  write_run r;
+  r.writes = a.writes;
+  r.seconds = a.seconds;
+  r.latencies_ms = std::move(a.latencies_ms);
+  r.error = std::move(a.error);
+  r.synced_writes = a.acknowledged; // the drain's writes too: the syncs are counted until it ends
   return r;
 }
 
@@ -579,34 +661,47 @@ double round_to(double v, int digits) {
 
 void bench_writes(backend& b, int writers, const options& o, size_t value_bytes) {
   auto tag = "w" + std::to_string(writers);
-  run_writes(b, writers, o.warmup_seconds, "warmup", tag);
+  auto run = [&](double seconds, const std::string& ns) {
+    return b.async() ? run_async_writes(b, writers, o.client_threads, seconds, ns, tag)
+                     : run_writes(b, writers, seconds, ns, tag);
+  };
+  run(o.warmup_seconds, "warmup");
   uint64_t syncs_before = b.syncs();
-  auto r = run_writes(b, writers, o.seconds, "writes", tag);
+  auto r = run(o.seconds, "writes");
   uint64_t syncs = b.syncs() - syncs_before;
   if (!r.error.empty())
     fail(b.name() + " write failed at " + std::to_string(writers) + " writers: " + r.error);
   std::string suffix = "/" + std::to_string(writers);
 
+  // How the writers were driven: "threads" (one blocking thread per writer) or "async" (that
+  // many writes in flight from --client-threads threads).
+  auto driven = [&](json& line) {
+    line["driven"] = b.async() ? "async" : "threads";
+    if (b.async())
+      line["client_threads"] = std::min(writers, o.client_threads);
+  };
   auto j = figure("durable_writes_per_second", b);
   j["writers"] = writers;
+  driven(j);
   j["value"] = std::round(r.writes / r.seconds);
   j["unit"] = "writes/s";
   j["durable"] = b.durable();
   j["writes"] = r.writes;
   j["value_bytes"] = value_bytes;
   if (syncs > 0)
-    j["writes_per_sync"] = round_to(static_cast<double>(r.writes) / syncs, 1);
+    j["writes_per_sync"] = round_to(static_cast<double>(r.synced_writes) / syncs, 1);
   if (writers == 1)
     j["anchor"] = 583; // etcd's published figure for 1 client
   else if (writers >= 256)
     j["anchor"] = 44000; // etcd's published figure for 1,000 clients on 8 vCPU
   emit(j, b.name(), "writes" + suffix);
-  if (b.name() == "troupe-rocksdb")
-    rocksdb_writes["writes" + suffix] = j["value"].get<double>();
+  if (b.name() == "troupe-rocksdb" || b.name() == "troupe-rocksdb-async")
+    rocksdb_writes[b.name()]["writes" + suffix] = j["value"].get<double>();
 
   for (auto [metric, p] : {std::pair{"write_latency_p50", 0.50}, {"write_latency_p99", 0.99}}) {
     auto l = figure(metric, b);
     l["writers"] = writers;
+    driven(l);
     l["value"] = round_to(percentile(r.latencies_ms, p), 3);
     l["unit"] = "ms";
     emit(l, b.name(), std::string(metric) + suffix);
@@ -729,19 +824,23 @@ void bench_watch(backend& b, const options& o) {
 }
 
 // The issue's goals, reported and never asserted: the RocksDB store at least 3x etcd's durable
-// writes/s at 256 writers and at least etcd's at 1 writer.
-void print_goals(const std::map<std::string, double>& rocksdb_writes) {
+// writes/s at 256 writers and at least etcd's at 1 writer. Once as driven by threads
+// (troupe-rocksdb, the lines as they always were) and once as actors drive it
+// (troupe-rocksdb-async, "driven":"async").
+void print_goals(const std::string& backend_name, const std::map<std::string, double>& writes) {
   for (auto [writers, target] : {std::pair{256, 3.0}, {1, 1.0}}) {
     auto key = "writes/" + std::to_string(writers);
     auto e = etcd_figures.find(key);
-    auto t = rocksdb_writes.find(key);
-    if (e == etcd_figures.end() || t == rocksdb_writes.end() || e->second <= 0)
+    auto t = writes.find(key);
+    if (e == etcd_figures.end() || t == writes.end() || e->second <= 0)
       continue;
     json j;
     j["bench"] = "store";
     j["metric"] = "goal_durable_writes_vs_etcd";
-    j["backend"] = "troupe-rocksdb";
+    j["backend"] = backend_name;
     j["writers"] = writers;
+    if (backend_name == "troupe-rocksdb-async")
+      j["driven"] = "async";
     j["value"] = round_to(t->second / e->second, 2);
     j["unit"] = "ratio";
     j["goal"] = target;
@@ -773,24 +872,29 @@ int main(int argc, char** argv) {
         fail("cannot start etcd: " + error);
       backends.push_back(
           std::make_unique<etcd_backend>(pods, etcd_process->endpoint(), o.etcd_connections));
-    } else if (name == "troupe-rocksdb" || name == "troupe-rocksdb-nosync") {
+    } else if (name == "troupe-rocksdb" || name == "troupe-rocksdb-nosync" ||
+               name == "troupe-rocksdb-async") {
       // -nosync (not run by default) acknowledges before the WAL is synced: the difference to
-      // troupe-rocksdb is what the syncs cost.
+      // troupe-rocksdb is what the syncs cost. -async: a store of its own in its own directory.
       if (rocksdb_dir.path.empty())
         rocksdb_dir.path = make_temp_dir(o.tmp, "troupe-store");
       store::store_options so;
-      so.sync = name == "troupe-rocksdb";
+      so.sync = name != "troupe-rocksdb-nosync";
       auto opened = store::open_rocksdb_store(rocksdb_dir.path + "/" + name, so);
       if (!opened.ok())
         fail("cannot open the RocksDB store: " + opened.status().to_string());
-      backends.push_back(
-          std::make_unique<troupe_backend>(name, pods, std::move(opened.value()), so.sync));
+      if (name == "troupe-rocksdb-async")
+        backends.push_back(std::make_unique<troupe_async_backend>(
+            name, pods, std::move(opened.value()), so.sync));
+      else
+        backends.push_back(
+            std::make_unique<troupe_backend>(name, pods, std::move(opened.value()), so.sync));
     } else if (name == "troupe-memory") {
       backends.push_back(
           std::make_unique<troupe_backend>(name, pods, store::make_memory_store(), false));
     } else {
       fail("unknown backend " + name +
-           " (etcd, troupe-rocksdb, troupe-memory, troupe-rocksdb-nosync)");
+           " (etcd, troupe-rocksdb, troupe-rocksdb-async, troupe-memory, troupe-rocksdb-nosync)");
     }
   }
 
@@ -799,13 +903,18 @@ int main(int argc, char** argv) {
   for (int writers : o.writers)
     for (auto& b : backends)
       bench_writes(*b, writers, o, value_bytes);
+  // List and watch skip the async backend: how writes are submitted changes neither (its store
+  // is troupe-rocksdb's), and its writes go through submit_pod, not the create_pod they seed with.
   if (o.list_pods > 0)
     for (auto& b : backends)
-      bench_list(*b, o);
+      if (!b->async())
+        bench_list(*b, o);
   if (o.watchers > 0 && o.watch_events > 0)
     for (auto& b : backends)
-      bench_watch(*b, o);
-  print_goals(rocksdb_writes);
+      if (!b->async())
+        bench_watch(*b, o);
+  for (const auto& [backend_name, writes] : rocksdb_writes)
+    print_goals(backend_name, writes);
   backends.clear();
   if (etcd_process)
     etcd_process->stop();
