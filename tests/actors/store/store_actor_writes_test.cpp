@@ -175,7 +175,7 @@ TEMPLATE_TEST_CASE("store actor: a scoped requester's 200 creates sent before an
   CHECK(db->stats().syncs < db->stats().writes);
 }
 
-TEMPLATE_TEST_CASE("store actor: refused writes answer the store error; write_many keeps the good writes",
+TEMPLATE_TEST_CASE("store actor: refused writes answer the store error, write_many keeps the good writes",
                    "[store][store_actor]", memory_actor, rocksdb_actor) {
   TestType backend;
   writes_fixture f(backend.options());
