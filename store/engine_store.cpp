@@ -341,13 +341,15 @@ void engine_store::write_async(std::vector<batch_write> writes, config::timestam
     }
   }
   writes.clear();  // drops the caller's references before the commit thread sees the objects
-  auto finish = [done = std::move(done)](submission* s) {
+  auto finish = [done = std::move(done)](submission* s) mutable {
+    // This lambda lives in s->done: take the callback out before freeing s (and with it us).
+    auto callback = std::move(done);
     std::unique_ptr<submission> owned(s);
     std::vector<result<write_result>> out;
     out.reserve(s->writes.size());
     for (auto& w : s->writes) out.push_back(std::move(w.out));
     owned.reset();
-    done(std::move(out));
+    callback(std::move(out));
   };
   if (!any) {
     finish(sub.release());

@@ -29,10 +29,55 @@ struct subscription {
   std::shared_ptr<watcher> watch;  // stops when dropped
 };
 
+// Writes the store has finished, waiting to be answered on the actor's thread. Shared by the
+// actor's state and by every write in flight: the store's commit thread pushes (quick, touches no
+// actor state), the actor drains. Only the push that finds the queue empty wakes the actor, so a
+// group commit of hundreds of writes costs the actor one message, not hundreds.
+class write_completions : public std::enable_shared_from_this<write_completions> {
+public:
+  explicit write_completions(caf::weak_actor_ptr home) : home_(std::move(home)) {}
+
+  // From the store's commit thread (or the actor's, when nothing could be queued).
+  void push(std::function<void()> deliver) {
+    bool wake = false;
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      wake = ready_.empty();
+      ready_.push_back(std::move(deliver));
+    }
+    if (!wake)
+      return;  // a wake-up is on its way; that drain takes this one too
+    // The actor may be gone: then nothing is delivered (what is queued goes with the queue).
+    auto strong = caf::actor_cast<caf::strong_actor_ptr>(home_);
+    if (!strong)
+      return;
+    store_completion c;
+    c.run = [q = shared_from_this()] { q->drain(); };
+    caf::anon_send(caf::actor_cast<store_actor_type>(strong), std::move(c));
+  }
+
+  // On the actor's thread: answers everything queued. A push after the swap sends a new wake-up.
+  void drain() {
+    std::vector<std::function<void()>> batch;
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      batch.swap(ready_);
+    }
+    for (auto& deliver : batch)
+      deliver();
+  }
+
+private:
+  caf::weak_actor_ptr home_;
+  std::mutex mu_;
+  std::vector<std::function<void()>> ready_;
+};
+
 struct store_state {
   static inline const char* name = "store";
   store_actor_options opts;
   shared_store db;
+  std::shared_ptr<write_completions> completions;
   std::unique_ptr<apiserver::request_pool> pool;
   uint64_t next_id = 1;
   std::map<uint64_t, subscription> subs;
@@ -82,6 +127,35 @@ caf::typed_response_promise<T> run_blocking(self_ptr self, Work work) {
         rp.deliver(to_error(r.status()));
     };
     caf::anon_send(caf::actor_cast<store_actor_type>(strong), std::move(done));
+  });
+  return rp;
+}
+
+// Hands `writes` to the store's commit thread (no thread waits); their outcomes, in order, go to
+// `deliver` on the actor's thread once durable (or rejected).
+void write_async(self_ptr self, std::vector<batch_write> writes,
+                 std::function<void(batch_results&&)> deliver) {
+  auto& st = self->state;
+  st.db->write_async(std::move(writes), st.opts.clock(),
+                     [q = st.completions, deliver = std::move(deliver)](batch_results results) mutable {
+                       // The store's commit thread: only queue the answer.
+                       q->push([deliver = std::move(deliver), results = std::move(results)]() mutable {
+                         deliver(std::move(results));
+                       });
+                     });
+}
+
+// One write; its outcome answers the request (the value, or the store error as today).
+caf::result<write_result> write_one(self_ptr self, batch_write w) {
+  auto rp = self->make_response_promise<write_result>();
+  std::vector<batch_write> writes;
+  writes.push_back(std::move(w));
+  write_async(self, std::move(writes), [rp](batch_results&& results) mutable {
+    auto& r = results.front();  // one outcome per write
+    if (r.ok())
+      rp.deliver(std::move(*r));
+    else
+      rp.deliver(to_error(r.status()));
   });
   return rp;
 }
@@ -178,17 +252,30 @@ store_actor_type::behavior_type behavior(self_ptr self) {
     [=](store_list& r) -> caf::result<list_result> {
       return run_blocking<list_result>(self, [r](object_store& db) { return db.list(*r.kind, r.options); });
     },
+    // Writes go to the store's commit thread; the object is handed over (moved out of the
+    // message), so the store copies it only when the sender still holds a reference.
     [=](store_create& r) -> caf::result<write_result> {
-      return run_blocking<write_result>(
-        self, [r, clock](object_store& db) { return db.create(*r.kind, *r.object, clock()); });
+      batch_write w;
+      w.what = batch_write::op::create;
+      w.kind = r.kind;
+      w.object = std::move(r.object);
+      return write_one(self, std::move(w));
     },
     [=](store_update& r) -> caf::result<write_result> {
-      return run_blocking<write_result>(self, [r](object_store& db) { return db.update(*r.kind, *r.object); });
+      batch_write w;
+      w.what = batch_write::op::update;
+      w.kind = r.kind;
+      w.object = std::move(r.object);
+      return write_one(self, std::move(w));
     },
     [=](store_remove& r) -> caf::result<write_result> {
-      return run_blocking<write_result>(self, [r, clock](object_store& db) {
-        return db.remove(*r.kind, r.ns, r.name, r.options, clock());
-      });
+      batch_write w;
+      w.what = batch_write::op::remove;
+      w.kind = r.kind;
+      w.ns = std::move(r.ns);
+      w.name = std::move(r.name);
+      w.options = std::move(r.options);
+      return write_one(self, std::move(w));
     },
     [=](store_remove_collection& r) -> caf::result<write_results> {
       return run_blocking<write_results>(self, [r, clock](object_store& db) {
@@ -197,16 +284,8 @@ store_actor_type::behavior_type behavior(self_ptr self) {
     },
     [=](store_write_many& r) -> caf::result<batch_results> {
       auto rp = self->make_response_promise<batch_results>();
-      auto db = self->state.db;
-      caf::weak_actor_ptr home = caf::actor_cast<caf::weak_actor_ptr>(self);
-      self->state.pool->post([db, rp, home, r = std::move(r), clock]() mutable {
-        auto results = db->write_many(r.writes, clock());
-        auto strong = caf::actor_cast<caf::strong_actor_ptr>(home);
-        if (!strong)
-          return;
-        store_completion done;
-        done.run = [rp, results = std::move(results)]() mutable { rp.deliver(std::move(results)); };
-        caf::anon_send(caf::actor_cast<store_actor_type>(strong), std::move(done));
+      write_async(self, std::move(r.writes), [rp](batch_results&& results) mutable {
+        rp.deliver(std::move(results));
       });
       return rp;
     },
@@ -227,6 +306,7 @@ store_actor_type::behavior_type store_actor(self_ptr self, store_actor_options o
   }
   auto& st = self->state;
   st.db = std::move(*opened);
+  st.completions = std::make_shared<write_completions>(caf::actor_cast<caf::weak_actor_ptr>(self));
   st.pool = std::make_unique<apiserver::request_pool>(opts.threads);
   if (!opts.clock)
     opts.clock = wall_clock;

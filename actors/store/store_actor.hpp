@@ -9,10 +9,19 @@
 //   its supervisor decides. A database still locked by this process's previous store actor (it
 //   closes when the last borrower lets go) is retried for up to `lock_wait`; a lock held by
 //   another process fails at once.
-// - Requests (get/list/create/update/remove/remove_collection) run on a small dedicated thread
-//   pool, never on CAF workers; the reply is delivered from the actor's own thread through a
-//   response promise: the value, or a caf::error in the "store" category (protocol::to_status).
-//   Outstanding requests run concurrently: a caller that needs an order waits for each reply.
+// - Writes (create/update/remove/write_many) are handed to the store's commit thread
+//   (object_store::write_async) as they arrive: no thread waits for a sync, so writes from any
+//   number of actors share group commits. The object of a create/update is taken over from the
+//   message (the store copies it only when the sender still holds a reference). The store's
+//   completion callbacks only queue the outcome; the actor is sent one wake-up when that queue
+//   goes from empty to non-empty and answers everything queued then.
+// - Reads (get/list), remove_collection and subscribe run on a small dedicated thread pool,
+//   never on CAF workers.
+// - Every reply is delivered from the actor's own thread through a response promise: the value,
+//   or a caf::error in the "store" category (protocol::to_status); write_many answers one outcome
+//   per write, in order. Writes are queued in the order the actor receives them, but reads run
+//   concurrently with them: a caller that needs an order waits for each reply. A write whose
+//   actor is gone when the store finishes it is still durable; nobody is answered.
 // - subscribe: one store watcher per subscription. Its notify callback only sends the actor a
 //   poll message; the actor polls (never blocks) and sends the subscriber watch_batch messages.
 //   A subscriber that goes down is unsubscribed (monitored). A watcher closed with an ERROR event
@@ -46,7 +55,7 @@ struct store_actor_options {
   bool memory = false;   // a memory store instead (tests, hollow clusters)
   store_options store;
   std::function<config::timestamp()> clock;  // empty = the wall clock
-  unsigned threads = 4;  // the blocking pool; writers share syncs, so more than one helps
+  unsigned threads = 4;  // the pool for reads, remove_collection and subscribe (not for writes)
   size_t poll_batch = 1000;  // most events per watch_batch
   std::chrono::milliseconds lock_wait{3000};
 };
