@@ -179,11 +179,36 @@ void engine_store::commit_loop() {
       }
     }
     plan_group(*batch);
-    std::unique_lock<std::mutex> lock(sync_mu_);
-    // At most one planned group waits for stage 2: meanwhile new writes gather for the next one.
-    sync_cv_.wait(lock, [&] { return sync_queue_.empty(); });
-    sync_queue_.push_back(std::move(batch));
-    sync_cv_.notify_all();
+    bool more_queued = false;
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      more_queued = !queue_.empty();
+    }
+    std::vector<event_log::event_ptr> garbage;
+    bool inline_commit = false;
+    {
+      std::unique_lock<std::mutex> lock(sync_mu_);
+      garbage.swap(garbage_);
+      if (!more_queued && !sync_busy_ && sync_queue_.empty()) {
+        // Nothing else to plan and stage 2 idle: commit here, sparing a hand-over (a lone
+        // writer's write would otherwise wake three threads in turn).
+        sync_busy_ = inline_commit = true;
+      } else {
+        // At most one planned group waits for stage 2: meanwhile new writes gather for the next.
+        sync_cv_.wait(lock, [&] { return sync_queue_.empty(); });
+        sync_queue_.push_back(std::move(batch));
+        sync_cv_.notify_all();
+      }
+    }
+    garbage.clear();  // history events stage 2 dropped, freed here instead of on its thread
+    if (inline_commit) {
+      std::vector<event_log::event_ptr> trimmed;
+      commit_planned(*batch, &trimmed);
+      committed_seq_.store(batch->seq);
+      finish_group(batch->group, trimmed);
+      std::lock_guard<std::mutex> lock(sync_mu_);
+      sync_busy_ = false;
+    }
   }
   {
     std::lock_guard<std::mutex> lock(sync_mu_);
@@ -204,12 +229,22 @@ void engine_store::sync_loop() {
       if (sync_queue_.empty()) return;
       batch = std::move(sync_queue_.front());
       sync_queue_.pop_front();
+      sync_busy_ = true;
       sync_cv_.notify_all();  // stage 1 may hand over the next group
     }
     commit_planned(*batch, &trimmed);
     committed_seq_.store(batch->seq);
     finish_group(batch->group, trimmed);
-    trimmed.clear();  // when no woken writer took them: freed after the writers were woken
+    std::lock_guard<std::mutex> lock(sync_mu_);
+    sync_busy_ = false;
+    // Dropped events no woken writer took: stage 1 frees them (this thread is the busier one).
+    if (!trimmed.empty()) {
+      if (garbage_.empty())
+        garbage_.swap(trimmed);
+      else
+        for (auto& e : trimmed) garbage_.push_back(std::move(e));
+      trimmed.clear();
+    }
   }
 }
 

@@ -9,12 +9,14 @@
 // including groups planned but not yet committed; stage 2 (the sync thread) commits each group in
 // one durable batch (one WAL sync), in plan order, publishes it to the history, then completes the
 // writers. Stage 1 plans the next group while stage 2 waits for the disk; the more writes arrive
-// meanwhile, the more share the next sync. No writer hears of an outcome (a rejection included)
-// before every group planned before its own is durable. A blocking writer waits on a semaphore
+// meanwhile, the more share the next sync. When nothing else is queued and stage 2 is idle,
+// stage 1 commits the group itself (a lone writer then wakes one thread, not three). No writer
+// hears of an outcome (a rejection included) before every group planned before its own is
+// durable. A blocking writer waits on a semaphore
 // of its own; the commit thread wakes the first of a group's blocked writers and each woken
 // writer wakes two more (a binary tree), so the wake-ups are spread over the cores instead of
 // serialising the commit thread. History events a commit drops are freed by the first writer
-// woken (or, when none is blocked, by the commit thread after the completions).
+// woken or, when none is blocked, by stage 1 (stage 2 is the busier thread).
 
 #include <semaphore.h>
 
@@ -154,6 +156,8 @@ private:
   std::condition_variable sync_cv_;
   std::deque<std::unique_ptr<planned_batch>> sync_queue_;
   bool sync_stopping_ = false;
+  bool sync_busy_ = false;  // a group is being committed (by stage 2, or inline by stage 1)
+  std::vector<event_log::event_ptr> garbage_;  // dropped events stage 2 leaves to stage 1
   std::thread syncer_;  // stage 2
   std::atomic<uint64_t> committed_seq_{0};
   std::atomic<int64_t> revision_{0};  // the last revision committed
