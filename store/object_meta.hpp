@@ -25,6 +25,12 @@ std::optional<int64_t> parse_revision(std::string_view resource_version);
 /// True when anything outside metadata and status differs (what bumps metadata.generation).
 bool spec_changed(const google::protobuf::Message& before, const google::protobuf::Message& after);
 
+/// The same on two deterministic serializations of one kind (`descriptor`), without decoding or
+/// copying: compares the top-level fields other than metadata (field 1) and status, as wire bytes.
+/// nullopt when either does not parse as protobuf wire format.
+std::optional<bool> spec_changed_bytes(const google::protobuf::Descriptor* descriptor,
+                                       std::string_view before, std::string_view after);
+
 /// "pods", "deployments.apps": how Kubernetes names a resource in error messages.
 std::string qualified_resource(const config::kind_info& kind);
 

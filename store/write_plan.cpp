@@ -131,11 +131,19 @@ write_plan plan_update(const config::kind_info& kind, const Message* existing,
   } else {
     m->clear_deletiongraceperiodseconds();
   }
-  m->set_generation(old.generation() + (spec_changed(*existing, *object) ? 1 : 0));
   m->set_resourceversion(old.resourceversion());
-  const std::string incoming_bytes = config::serialize_deterministic(*object);
-  if (existing_bytes.empty() ? incoming_bytes == config::serialize_deterministic(*existing)
-                             : incoming_bytes == existing_bytes) {
+  m->set_generation(old.generation());
+  // With the stored bytes, both tests compare serializations: the spec test on the top-level
+  // fields outside metadata and status, then the whole object (no copy, no second serialization).
+  std::string incoming_bytes = config::serialize_deterministic(*object);
+  std::optional<bool> spec_differs;
+  if (!existing_bytes.empty())
+    spec_differs = spec_changed_bytes(object->GetDescriptor(), existing_bytes, incoming_bytes);
+  if (!spec_differs) spec_differs = spec_changed(*existing, *object);
+  if (*spec_differs) {
+    m->set_generation(old.generation() + 1);
+  } else if (existing_bytes.empty() ? incoming_bytes == config::serialize_deterministic(*existing)
+                                    : incoming_bytes == existing_bytes) {
     return unchanged();
   }
   if (old.has_deletiontimestamp() && m->finalizers_size() == 0 &&

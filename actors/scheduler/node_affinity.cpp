@@ -68,8 +68,8 @@ bool node_matches_term(const v1::NodeSelectorTerm& term, const v1::Node& node) {
 fit node_affinity::filter(const v1::Pod& pod, const plugin_state*,
                           const node_info& info) const {
   const auto& node = info.node;
-  const auto& labels = node.metadata().labels();
   for (const auto& [k, v] : pod.spec().nodeselector()) {
+    const auto& labels = node.metadata().labels();  // only when there is a selector
     auto it = labels.find(k);
     if (it == labels.end() || it->second != v)
       return fit::no(reason);

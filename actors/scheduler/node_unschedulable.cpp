@@ -6,8 +6,7 @@ namespace troupe::scheduler {
 
 fit node_unschedulable::filter(const troupe::core::v1::Pod& pod, const plugin_state*,
                           const node_info& info) const {
-  const auto& node = info.node;
-  if (!node.spec().unschedulable())
+  if (!info.unschedulable)
     return fit::ok();
   troupe::core::v1::Taint cordon;
   cordon.set_key(taint_key);

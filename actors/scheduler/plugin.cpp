@@ -23,7 +23,8 @@ std::string fit::reason() const {
 }
 
 node_info::node_info(const troupe::core::v1::Node& n)
-  : node(n), allocatable(node_allocatable(n)), allowed_pods(node_allowed_pods(n)) {
+  : node(n), allocatable(node_allocatable(n)), allowed_pods(node_allowed_pods(n)),
+    unschedulable(n.spec().unschedulable()), taints(n.spec().taints_size()) {
 }
 
 void default_normalize(std::vector<int64_t>& scores, bool reverse) {

@@ -102,6 +102,10 @@ struct node_info {
                                   // request nothing (100m cpu, 200Mi memory): LeastAllocated
                                   // compares it (BalancedAllocation uses `requested`)
   int64_t pods = 0;               // pods bound to the node
+  // Read from the Node once, so filters can pass a node without touching its object (5,000
+  // Node objects do not stay in cache: each first touch per decision is a cache miss).
+  bool unschedulable = false;     // spec.unschedulable
+  int taints = 0;                 // spec.taints count
   /// Parses the node's allocatable (resource_requests.hpp: node_allocatable); nothing requested.
   explicit node_info(const troupe::core::v1::Node& n);
 };

@@ -43,6 +43,9 @@ struct watch_state {
 struct bind_job {
   pod_ptr pod;
   std::string node;
+  // The pod as bound (nodeName, PodScheduled=True): one copy serves as the cache's assumed pod and
+  // as the bind write (the store copies it again on its own thread, since the cache keeps it).
+  pod_ptr bound;
   int attempts = 0;
   std::chrono::steady_clock::time_point t0;  // the attempt's start (metrics)
   queue_time first_queued;                   // (metrics)
@@ -236,10 +239,8 @@ void flush_binds(self_ptr self) {
   st.binds_pending.clear();
   std::vector<store::batch_write> writes;
   writes.reserve(jobs->size());
-  const auto now = st.opts.clock();
   for (const auto& j : *jobs)
-    writes.push_back({store::batch_write::op::update, &pods_kind(),
-                      std::make_shared<v1::Pod>(bound_pod(*j.pod, j.node, now))});
+    writes.push_back({store::batch_write::op::update, &pods_kind(), j.bound});
   write_batch(self, std::move(writes), [self, jobs](const std::vector<store::status>& out) {
     for (size_t i = 0; i < out.size(); ++i)
       bound(self, (*jobs)[i], out[i]);
@@ -256,8 +257,9 @@ void attempt(self_ptr self, const queued_pod& q, queue_time now) {
     st.opts.metrics->rejections(result.rejected_by);
   const auto& uid = q.pod->metadata().uid();
   if (result.scheduled()) {
-    st.cache.assume(q.pod, result.node);
-    st.binds_pending.push_back({q.pod, result.node, q.attempts, t0, q.first_queued});
+    auto bound = std::make_shared<const v1::Pod>(bound_pod(*q.pod, result.node, now));
+    st.cache.assume(bound, result.node);  // nodeName already set: no copy there
+    st.binds_pending.push_back({q.pod, result.node, std::move(bound), q.attempts, t0, q.first_queued});
     ++st.binds_in_flight;
     if (st.binds_pending.size() >= st.opts.writes_per_request)
       flush_binds(self);

@@ -6,8 +6,9 @@ namespace troupe::scheduler {
 
 fit taint_toleration::filter(const troupe::core::v1::Pod& pod, const plugin_state*,
                           const node_info& info) const {
-  const auto& node = info.node;
-  for (const auto& taint : node.spec().taints()) {
+  if (info.taints == 0)
+    return fit::ok();
+  for (const auto& taint : info.node.spec().taints()) {
     if (taint.effect() != "NoSchedule" && taint.effect() != "NoExecute")
       continue;
     if (!pod_tolerates(pod, taint))
@@ -18,7 +19,7 @@ fit taint_toleration::filter(const troupe::core::v1::Pod& pod, const plugin_stat
 
 int64_t taint_toleration::score(const troupe::core::v1::Pod& pod, const plugin_state*,
                                 const node_info& info) const {
-  return intolerable_preferred(pod, info.node);
+  return info.taints == 0 ? 0 : intolerable_preferred(pod, info.node);
 }
 
 int taint_toleration::intolerable_preferred(const troupe::core::v1::Pod& pod,
