@@ -119,6 +119,9 @@ int main(int argc, char** argv) {
            ",\"store\":\"rocksdb\",\"store_syncs\":" + std::to_string(r.syncs) +
            ",\"store_max_batch\":" + std::to_string(r.max_batch) +
            ",\"first_bind_seconds\":" + std::to_string(r.first_bind_seconds));
+    emit("b_end_to_end_steady_pods_per_second", r.steady_pods_per_second, "pods/s", 1150,
+         ",\"nodes\":" + std::to_string(nodes) + ",\"pods\":" + std::to_string(r.pods) +
+           ",\"from\":\"first binding\",\"to\":\"last binding\"");
   }
   if (want("c"))
     report_pure("c_pod_anti_affinity_pods_per_second", nodes, 2000 / scale,

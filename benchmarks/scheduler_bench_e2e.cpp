@@ -101,7 +101,11 @@ end_to_end_result run_end_to_end(size_t nodes, size_t pods) {
         }
       }
     }
-    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const auto last = std::chrono::steady_clock::now();
+    double s = std::chrono::duration<double>(last - t0).count();
+    const double steady = std::chrono::duration<double>(last - first).count();
+    if (bound > 1 && steady > 0)
+      out.steady_pods_per_second = static_cast<double>(bound - 1) / steady;
     if (bound < pods)
       out.error = "only " + std::to_string(bound) + " of " + std::to_string(pods) + " pods bound in 5 minutes";
     out.pods_per_second = static_cast<double>(pods) / s;

@@ -11,6 +11,10 @@ struct end_to_end_result {
   uint64_t syncs = 0;      // the store's group commits during the run
   uint64_t max_batch = 0;  // most writes in one of them
   double first_bind_seconds = 0;  // start → the first binding seen (initial lists, warm-up)
+  // From the first binding seen to the last: the rate once the scheduler has its lists (what
+  // kube-scheduler's scheduler_perf reports as SchedulingThroughput, where the scheduler is
+  // already running when the pods come).
+  double steady_pods_per_second = 0;
   std::string error;
 };
 
