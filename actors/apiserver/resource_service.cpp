@@ -99,8 +99,13 @@ api_response resource_service::write_object(const resource_target& t, Message& o
   if (!stored.ok())
     return api::invalid(decoded_kind, t.name, stored.errors);
   const auto& storage = config::storage_kind(decoded_kind);
-  auto written = create ? store_.create(storage, *stored.object, clock_())
-                        : store_.update(storage, *stored.object);
+  // The converted object is ours alone: hand it over (a batch of one) instead of having the store
+  // copy it.
+  std::vector<store::batch_write> one(1);
+  one[0].what = create ? store::batch_write::op::create : store::batch_write::op::update;
+  one[0].kind = &storage;
+  one[0].object = std::shared_ptr<const Message>(std::move(stored.object));
+  auto written = std::move(store_.write_many(std::move(one), clock_())[0]);
   if (!written.ok())
     return api::from_store(written.status(), *t.kind, t.name);
   api_response r;
