@@ -449,7 +449,8 @@ result<std::vector<write_result>> engine_store::remove_collection(const config::
 
 status engine_store::read_current(const pending_write& w, current_state* out) {
   // Planned by an earlier group that stage 2 has not committed yet?
-  if (auto it = overlay_.find(w.key); it != overlay_.end()) {
+  // Written recently (or planned and not yet committed): the commit thread knows it already.
+  if (auto it = recent_.find(w.key); it != recent_.end()) {
     *out = it->second.state;
     return status::ok();
   }
@@ -463,14 +464,32 @@ status engine_store::read_current(const pending_write& w, current_state* out) {
   return status::ok();
 }
 
+// Stage 1: keeps `cur` as the latest state of `key` (newest last), then forgets the oldest
+// entries beyond store_options::recent_objects, never one stage 2 has not committed yet (reads of
+// later plans must see it before the engine has it).
+void engine_store::remember(const std::string& key, current_state cur, uint64_t seq) {
+  auto it = recent_.find(key);
+  if (it == recent_.end()) {
+    recent_order_.push_back(key);
+    it = recent_.emplace(key, recent_entry{{}, 0, std::prev(recent_order_.end())}).first;
+  } else {
+    recent_order_.splice(recent_order_.end(), recent_order_, it->second.pos);
+  }
+  it->second.state = std::move(cur);
+  it->second.seq = seq;
+  const uint64_t committed = committed_seq_.load();
+  while (recent_.size() > options_.recent_objects && !recent_order_.empty()) {
+    auto oldest = recent_.find(recent_order_.front());
+    if (oldest->second.seq > committed) break;  // not durable yet
+    recent_.erase(oldest);
+    recent_order_.pop_front();
+  }
+}
+
 // Stage 1: plans every write of the group against the state as the earlier writes (of this group
 // and of planned groups not yet committed) leave it, and builds the group's durable batch.
 void engine_store::plan_group(planned_batch& b) {
   b.seq = ++planned_seq_;
-  // Groups stage 2 committed are in the engine now: their overlay entries can go.
-  const uint64_t committed = committed_seq_.load();
-  for (auto it = overlay_.begin(); it != overlay_.end();)
-    it = it->second.seq <= committed ? overlay_.erase(it) : std::next(it);
   if (auto f = failure(); !f) {
     for (auto* w : b.group) w->out = f;
     return;
@@ -536,7 +555,7 @@ void engine_store::plan_group(planned_batch& b) {
   }
   if (b.events.empty()) return;
   planned_rev_ = rev;
-  for (auto& [key, cur] : state) overlay_[key] = overlay_entry{std::move(cur), b.seq};
+  for (auto& [key, cur] : state) remember(key, std::move(cur), b.seq);
   b.batch.revision = rev;
   // Drop history beyond the window, at most twice what this batch adds (plus a floor), so a
   // shrunken window is caught up over several commits instead of one long one.

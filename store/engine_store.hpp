@@ -23,7 +23,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <list>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -120,13 +122,15 @@ private:
     kv_batch batch;
     std::vector<event_log::event_ptr> events;
   };
-  struct overlay_entry {
+  struct recent_entry {
     current_state state;
     uint64_t seq = 0;  // the planned group that wrote it
+    std::list<std::string>::iterator pos;  // in recent_order_
   };
   void commit_loop();
   void sync_loop();
   void plan_group(planned_batch& b);
+  void remember(const std::string& key, current_state cur, uint64_t seq);
   void commit_planned(planned_batch& b, std::vector<event_log::event_ptr>* trimmed);
   void finish_group(std::vector<pending_write*>& group,
                     std::vector<event_log::event_ptr>& trimmed);
@@ -145,12 +149,15 @@ private:
   bool committer_waiting_ = false;
   bool stopping_ = false;
   std::thread committer_;  // stage 1; started by start()
-  // Stage 1's own state: the last revision planned, the disk compaction planned, and what planned
-  // groups wrote until stage 2 has committed them (reads of later plans see it first).
+  // Stage 1's own state: the last revision planned, the disk compaction planned, and the latest
+  // state of recently written keys, decoded, with their bytes: every key a group planned but
+  // stage 2 has not committed (reads of later plans must see it first), and the most recent
+  // others up to store_options::recent_objects (an update of one skips reading and decoding it).
   int64_t planned_rev_ = 0;
   int64_t disk_compacted_ = 0;
   uint64_t planned_seq_ = 0;
-  std::map<std::string, overlay_entry, std::less<>> overlay_;
+  std::unordered_map<std::string, recent_entry> recent_;
+  std::list<std::string> recent_order_;  // oldest write first
   // The hand-over to stage 2 (at most one planned group waits).
   std::mutex sync_mu_;
   std::condition_variable sync_cv_;

@@ -150,6 +150,10 @@ struct store_options {
   size_t watcher_max_lag = 0;
   // Most writes in one group commit.
   size_t max_batch = 1024;
+  // Recently written objects the commit thread keeps decoded (with their bytes), so that a write
+  // to one of them skips reading and decoding it. Memory: about one stored object each (the
+  // decoded object is shared with the history).
+  size_t recent_objects = 16384;
   // Sync the WAL before acknowledging (RocksDB). false only for measurements.
   bool sync = true;
   // Produces metadata.uid for created objects; empty = random v4 UUIDs. Tests inject a sequence.
