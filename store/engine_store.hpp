@@ -1,7 +1,8 @@
 #pragma once
 // The object_store implementation, shared by both backends: write rules (store/write_plan.hpp),
 // history and watchers (store/event_log.hpp) over a kv_engine that only stores bytes. Writes are
-// in engine_store.cpp, reads and watch in engine_store_read.cpp.
+// in engine_store.cpp (the calls) and engine_store_commit.cpp (the commit pipeline), reads and
+// watch in engine_store_read.cpp.
 //
 // Group commit, a two-stage pipeline that owns the write path. Writers (blocking calls and
 // write_async alike) queue their writes. Stage 1 (the commit thread) takes everything queued (up

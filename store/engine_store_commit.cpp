@@ -1,0 +1,338 @@
+// The write path of engine_store: the commit pipeline (store/engine_store.hpp explains it).
+// Writers queue submissions (enqueue, run_blocking); stage 1 plans groups (commit_loop,
+// read_current, remember, plan_group); stage 2 commits them (sync_loop, commit_planned); both
+// complete writers through finish_group. The public calls that build submissions are in
+// engine_store.cpp.
+#include "store/engine_store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <optional>
+
+#include "config/object_codec.hpp"
+#include "store/object_meta.hpp"
+#include "store/write_plan.hpp"
+
+namespace troupe::store {
+
+using google::protobuf::Message;
+void engine_store::enqueue(submission* s) {
+  s->start = std::chrono::steady_clock::now();
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    for (auto& w : s->writes) {
+      if (w.owner) {
+        queue_.push_back(&w);
+        ++s->queued;
+      }
+    }
+    wake = committer_waiting_ && s->queued > 0;
+    if (wake) committer_waiting_ = false;
+  }
+  if (wake) queue_cv_.notify_one();
+}
+
+void engine_store::run_blocking(submission& s) {
+  bool any = false;
+  for (auto& w : s.writes) any = any || w.owner != nullptr;
+  if (!any) return;
+  sem_init(&s.wake, 0, 0);
+  enqueue(&s);
+  while (sem_wait(&s.wake) != 0) {
+  }
+  // Wake two more writers of the same group (a binary tree rooted where the commit thread woke).
+  if (s.wake_list) {
+    const auto& list = *s.wake_list;
+    for (size_t child = 2 * s.wake_index + 1; child <= 2 * s.wake_index + 2; ++child)
+      if (child < list.size()) sem_post(&list[child]->wake);
+  }
+  sem_destroy(&s.wake);
+  s.garbage.clear();  // history events the commit dropped, freed here instead of on its thread
+}
+
+// Stage 1 (the commit thread): takes what is queued as a group, plans it and hands it to stage 2,
+// then plans the next group while stage 2 writes and syncs the previous one.
+void engine_store::commit_loop() {
+  for (;;) {
+    auto batch = std::make_unique<planned_batch>();
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      while (queue_.empty() && !stopping_) {
+        committer_waiting_ = true;
+        queue_cv_.wait(lock);
+      }
+      committer_waiting_ = false;
+      if (queue_.empty()) break;  // stopping, and everything queued was planned
+      const size_t most = std::max<size_t>(options_.max_batch, 1);
+      while (!queue_.empty() && batch->group.size() < most) {
+        batch->group.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    plan_group(*batch);
+    bool more_queued = false;
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      more_queued = !queue_.empty();
+    }
+    std::vector<event_log::event_ptr> garbage;
+    bool inline_commit = false;
+    {
+      std::unique_lock<std::mutex> lock(sync_mu_);
+      garbage.swap(garbage_);
+      if (!more_queued && !sync_busy_ && sync_queue_.empty()) {
+        // Nothing else to plan and stage 2 idle: commit here, sparing a hand-over (a lone
+        // writer's write would otherwise wake three threads in turn).
+        sync_busy_ = inline_commit = true;
+      } else {
+        // At most one planned group waits for stage 2: meanwhile new writes gather for the next.
+        sync_cv_.wait(lock, [&] { return sync_queue_.empty(); });
+        sync_queue_.push_back(std::move(batch));
+        sync_cv_.notify_all();
+      }
+    }
+    garbage.clear();  // history events stage 2 dropped, freed here instead of on its thread
+    if (inline_commit) {
+      std::vector<event_log::event_ptr> trimmed;
+      commit_planned(*batch, &trimmed);
+      committed_seq_.store(batch->seq);
+      finish_group(batch->group, trimmed);
+      std::lock_guard<std::mutex> lock(sync_mu_);
+      sync_busy_ = false;
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(sync_mu_);
+    sync_stopping_ = true;
+  }
+  sync_cv_.notify_all();
+}
+
+// Stage 2 (the sync thread): commits each planned group in one durable write, in plan order,
+// publishes its events, then completes its writers.
+void engine_store::sync_loop() {
+  std::vector<event_log::event_ptr> trimmed;
+  for (;;) {
+    std::unique_ptr<planned_batch> batch;
+    {
+      std::unique_lock<std::mutex> lock(sync_mu_);
+      sync_cv_.wait(lock, [&] { return !sync_queue_.empty() || sync_stopping_; });
+      if (sync_queue_.empty()) return;
+      batch = std::move(sync_queue_.front());
+      sync_queue_.pop_front();
+      sync_busy_ = true;
+      sync_cv_.notify_all();  // stage 1 may hand over the next group
+    }
+    commit_planned(*batch, &trimmed);
+    committed_seq_.store(batch->seq);
+    finish_group(batch->group, trimmed);
+    std::lock_guard<std::mutex> lock(sync_mu_);
+    sync_busy_ = false;
+    // Dropped events no woken writer took: stage 1 frees them (this thread is the busier one).
+    if (!trimmed.empty()) {
+      if (garbage_.empty())
+        garbage_.swap(trimmed);
+      else
+        for (auto& e : trimmed) garbage_.push_back(std::move(e));
+      trimmed.clear();
+    }
+  }
+}
+
+// Completes the submissions whose last write was in `group` (on the commit thread). The first
+// blocked writer woken takes `trimmed` and frees it in its own thread.
+void engine_store::finish_group(std::vector<pending_write*>& group,
+                                std::vector<event_log::event_ptr>& trimmed) {
+  std::vector<submission*> finished;
+  for (auto* w : group) {
+    if (--w->owner->queued == 0) finished.push_back(w->owner);
+  }
+  if (auto* observer = options_.observer.get()) {
+    const auto now = std::chrono::steady_clock::now();
+    for (auto* s : finished) {
+      const double seconds = std::chrono::duration<double>(now - s->start).count();
+      for (const auto& w : s->writes) {
+        if (!w.owner) continue;
+        const char* name = w.what == op::create ? "create" : w.what == op::update ? "update" : "delete";
+        observer->write_done(name, seconds, w.out.ok());
+      }
+    }
+  }
+  auto blocked = std::make_shared<std::vector<submission*>>();
+  for (auto* s : finished) {
+    if (s->done)
+      s->done(s);  // frees s
+    else
+      blocked->push_back(s);
+  }
+  for (size_t i = 0; i < blocked->size(); ++i) {
+    (*blocked)[i]->wake_list = blocked;
+    (*blocked)[i]->wake_index = i;
+  }
+  // The root of the tree; after the last use of the list here (a woken writer may return at once
+  // and take the list with it).
+  submission* root = blocked->empty() ? nullptr : blocked->front();
+  blocked.reset();
+  if (root) {
+    root->garbage.swap(trimmed);
+    sem_post(&root->wake);
+  }
+}
+
+status engine_store::read_current(const pending_write& w, current_state* out) {
+  // Planned by an earlier group that stage 2 has not committed yet?
+  // Written recently (or planned and not yet committed): the commit thread knows it already.
+  if (auto it = recent_.find(w.key); it != recent_.end()) {
+    *out = it->second.state;
+    return status::ok();
+  }
+  auto r = engine_->get(w.key);
+  if (!r.ok()) return r.status();
+  if (!r->has_value()) return status::ok();
+  auto obj = decode(*w.kind, **r);
+  if (!obj.ok()) return obj.status();
+  out->object = *obj;
+  out->bytes = std::move(**r);
+  return status::ok();
+}
+
+// Stage 1: keeps `cur` as the latest state of `key` (newest last), then forgets the oldest
+// entries beyond store_options::recent_objects, never one stage 2 has not committed yet (reads of
+// later plans must see it before the engine has it).
+void engine_store::remember(const std::string& key, current_state cur, uint64_t seq) {
+  auto it = recent_.find(key);
+  if (it == recent_.end()) {
+    recent_order_.push_back(key);
+    it = recent_.emplace(key, recent_entry{{}, 0, std::prev(recent_order_.end())}).first;
+  } else {
+    recent_order_.splice(recent_order_.end(), recent_order_, it->second.pos);
+  }
+  it->second.state = std::move(cur);
+  it->second.seq = seq;
+  const uint64_t committed = committed_seq_.load();
+  while (recent_.size() > options_.recent_objects && !recent_order_.empty()) {
+    auto oldest = recent_.find(recent_order_.front());
+    if (oldest->second.seq > committed) break;  // not durable yet
+    recent_.erase(oldest);
+    recent_order_.pop_front();
+  }
+}
+
+// Stage 1: plans every write of the group against the state as the earlier writes (of this group
+// and of planned groups not yet committed) leave it, and builds the group's durable batch.
+void engine_store::plan_group(planned_batch& b) {
+  b.seq = ++planned_seq_;
+  if (auto f = failure(); !f) {
+    for (auto* w : b.group) w->out = f;
+    return;
+  }
+  std::map<std::string, current_state, std::less<>> state;
+  int64_t rev = planned_rev_;
+  const bool keep_history = engine_->keeps_history();
+  for (auto* w : b.group) {
+    auto it = state.find(w->key);
+    if (it == state.end()) {
+      current_state cur;
+      if (auto s = read_current(*w, &cur); !s) {
+        w->out = s;
+        continue;
+      }
+      it = state.emplace(w->key, std::move(cur)).first;
+    }
+    current_state& cur = it->second;
+    write_plan plan;
+    switch (w->what) {
+      case op::create: plan = plan_create(*w->kind, cur.object.get(), std::move(w->object), rev + 1, w->now, w->uid); break;
+      case op::update: plan = plan_update(*w->kind, cur.object.get(), std::move(w->object), rev + 1, cur.bytes); break;
+      case op::remove: plan = plan_delete(*w->kind, w->name, cur.object.get(), w->del, rev + 1, w->now); break;
+    }
+    if (plan.act == write_plan::action::reject) {
+      w->out = plan.error;
+      rejected_.fetch_add(1);
+      continue;
+    }
+    if (plan.act == write_plan::action::none) {
+      write_result r;
+      r.object = {w->key, parse_revision(object_meta(*cur.object).resourceversion()).value_or(0),
+                  cur.object};
+      r.changed = false;
+      w->out = std::move(r);
+      continue;
+    }
+    ++rev;
+    std::string bytes = config::serialize_deterministic(*plan.object);
+    std::shared_ptr<const Message> object = plan.object;
+    auto e = std::make_shared<history_event>();
+    e->revision = rev;
+    e->type = plan.event;
+    e->key = w->key;
+    e->object = object;
+    e->prev = cur.object;
+    if (keep_history) {
+      b.batch.history.emplace_back(rev, encode_history_record({plan.event, w->key, bytes, cur.bytes}));
+    }
+    write_result r;
+    r.object = {w->key, rev, object};
+    if (plan.act == write_plan::action::remove) {
+      b.batch.objects.emplace_back(w->key, std::nullopt);
+      cur = current_state{};
+      r.deleted = true;
+    } else {
+      b.batch.objects.emplace_back(w->key, bytes);
+      cur = current_state{object, std::move(bytes)};
+    }
+    w->out = std::move(r);
+    b.events.push_back(std::move(e));
+    b.written.push_back(w);
+  }
+  if (b.events.empty()) return;
+  planned_rev_ = rev;
+  for (auto& [key, cur] : state) remember(key, std::move(cur), b.seq);
+  b.batch.revision = rev;
+  // Drop history beyond the window, at most twice what this batch adds (plus a floor), so a
+  // shrunken window is caught up over several commits instead of one long one.
+  const int64_t target = rev - static_cast<int64_t>(std::max<size_t>(options_.history_window, 1));
+  if (keep_history && target > disk_compacted_) {
+    const int64_t most = std::max<int64_t>(2 * static_cast<int64_t>(b.events.size()), 1024);
+    b.batch.compact_from = disk_compacted_;
+    b.batch.compact_to = std::min(target, disk_compacted_ + most);
+    disk_compacted_ = b.batch.compact_to;
+  }
+}
+
+// Stage 2: one durable write for the group, then its events go to the history (and watchers).
+// After a failed commit the store takes no more writes: later groups, planned on top of this
+// one, fail too. Events the history drops go to `trimmed`, to be freed later.
+void engine_store::commit_planned(planned_batch& b, std::vector<event_log::event_ptr>* trimmed) {
+  if (b.events.empty()) return;
+  if (auto f = failure(); !f) {
+    for (auto* w : b.written) w->out = f;
+    return;
+  }
+  const auto commit_start = std::chrono::steady_clock::now();
+  if (auto s = engine_->commit(b.batch, options_.sync); !s) {
+    {
+      std::lock_guard<std::mutex> lock(failed_mu_);
+      failed_ = status::closed(s.message() + "; the store takes no more writes until reopened");
+    }
+    for (auto* w : b.written) w->out = s;
+    return;
+  }
+  syncs_.fetch_add(1);
+  writes_.fetch_add(b.events.size());
+  uint64_t seen = max_batch_.load();
+  while (b.events.size() > seen && !max_batch_.compare_exchange_weak(seen, b.events.size())) {
+  }
+  const size_t written_now = b.events.size();
+  const int64_t rev = b.batch.revision;
+  compacted_events_.fetch_add(log_->append(std::move(b.events), trimmed));
+  revision_.store(rev);
+  if (options_.observer) {
+    options_.observer->committed(
+      written_now, std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_start).count(), rev);
+  }
+}
+
+} // namespace troupe::store
