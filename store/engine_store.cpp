@@ -122,49 +122,27 @@ status engine_store::prepare(const batch_write& in, bool take_over, config::time
 }
 
 
+// One write through the batch path (prepare copies a borrowed object, never takes it over).
+result<write_result> engine_store::one(batch_write w, config::timestamp now) {
+  std::vector<batch_write> single;
+  single.push_back(std::move(w));
+  return std::move(many(single, false, now)[0]);
+}
+
+namespace {
+// A shared_ptr that borrows `object` (owns nothing): the store copies it.
+std::shared_ptr<const Message> borrowed(const Message& object) {
+  return std::shared_ptr<const Message>(std::shared_ptr<const Message>(), &object);
+}
+} // namespace
+
 result<write_result> engine_store::create(const config::kind_info& kind, const Message& object,
                                           config::timestamp now) {
-  if (auto s = check_kind(kind); !s) return s;
-  if (object.GetDescriptor() != kind.descriptor) {
-    return status::invalid("object is a " + object.GetDescriptor()->full_name() + ", not a " +
-                           kind.kind);
-  }
-  const auto& m = object_meta(object);
-  submission sub;
-  sub.writes.resize(1);
-  auto& w = sub.writes[0];
-  w.what = op::create;
-  w.kind = &kind;
-  w.key = key_for(kind, m.namespace_(), m.name());
-  w.name = m.name();
-  w.object.reset(object.New());
-  w.object->CopyFrom(object);
-  w.now = now;
-  w.uid = options_.new_uid ? options_.new_uid() : random_uuid();
-  w.owner = &sub;
-  run_blocking(sub);
-  return std::move(w.out);
+  return one({batch_write::op::create, &kind, borrowed(object)}, now);
 }
 
 result<write_result> engine_store::update(const config::kind_info& kind, const Message& object) {
-  if (auto s = check_kind(kind); !s) return s;
-  if (object.GetDescriptor() != kind.descriptor) {
-    return status::invalid("object is a " + object.GetDescriptor()->full_name() + ", not a " +
-                           kind.kind);
-  }
-  const auto& m = object_meta(object);
-  submission sub;
-  sub.writes.resize(1);
-  auto& w = sub.writes[0];
-  w.what = op::update;
-  w.kind = &kind;
-  w.key = key_for(kind, m.namespace_(), m.name());
-  w.name = m.name();
-  w.object.reset(object.New());
-  w.object->CopyFrom(object);
-  w.owner = &sub;
-  run_blocking(sub);
-  return std::move(w.out);
+  return one({batch_write::op::update, &kind, borrowed(object)}, config::timestamp{});
 }
 
 std::vector<result<write_result>> engine_store::many(const std::vector<batch_write>& writes,
@@ -231,19 +209,13 @@ void engine_store::write_async(std::vector<batch_write> writes, config::timestam
 result<write_result> engine_store::remove(const config::kind_info& kind, std::string_view ns,
                                           std::string_view name, const delete_options& options,
                                           config::timestamp now) {
-  if (auto s = check_kind(kind); !s) return s;
-  submission sub;
-  sub.writes.resize(1);
-  auto& w = sub.writes[0];
-  w.what = op::remove;
+  batch_write w;
+  w.what = batch_write::op::remove;
   w.kind = &kind;
-  w.key = key_for(kind, ns, name);
+  w.ns = std::string(ns);
   w.name = std::string(name);
-  w.del = options;
-  w.now = now;
-  w.owner = &sub;
-  run_blocking(sub);
-  return std::move(w.out);
+  w.options = options;
+  return one(std::move(w), now);
 }
 
 result<std::vector<write_result>> engine_store::remove_collection(const config::kind_info& kind,

@@ -112,6 +112,7 @@ private:
   status prepare(const batch_write& in, bool take_over, config::timestamp now, pending_write* w);
   std::vector<result<write_result>> many(const std::vector<batch_write>& writes, bool take_over,
                                          config::timestamp now);
+  result<write_result> one(batch_write w, config::timestamp now);
   /// Queues the submission's writes that have an owner; blocks until done when blocking.
   void enqueue(submission* s);
   void run_blocking(submission& s);
@@ -133,6 +134,7 @@ private:
   void plan_group(planned_batch& b);
   void remember(const std::string& key, current_state cur, uint64_t seq);
   void commit_planned(planned_batch& b, std::vector<event_log::event_ptr>* trimmed);
+  void commit_and_finish(planned_batch& b, std::vector<event_log::event_ptr>& trimmed);
   void finish_group(std::vector<pending_write*>& group,
                     std::vector<event_log::event_ptr>& trimmed);
   status read_current(const pending_write& w, current_state* out);

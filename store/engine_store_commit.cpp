@@ -96,9 +96,7 @@ void engine_store::commit_loop() {
     garbage.clear();  // history events stage 2 dropped, freed here instead of on its thread
     if (inline_commit) {
       std::vector<event_log::event_ptr> trimmed;
-      commit_planned(*batch, &trimmed);
-      committed_seq_.store(batch->seq);
-      finish_group(batch->group, trimmed);
+      commit_and_finish(*batch, trimmed);
       std::lock_guard<std::mutex> lock(sync_mu_);
       sync_busy_ = false;
     }
@@ -108,6 +106,14 @@ void engine_store::commit_loop() {
     sync_stopping_ = true;
   }
   sync_cv_.notify_all();
+}
+
+// Commits a planned group, marks it committed (stage 1 may forget its keys' recent states
+// then), and completes its writers: stage 2's work, done by stage 1 itself when idle.
+void engine_store::commit_and_finish(planned_batch& b, std::vector<event_log::event_ptr>& trimmed) {
+  commit_planned(b, &trimmed);
+  committed_seq_.store(b.seq);
+  finish_group(b.group, trimmed);
 }
 
 // Stage 2 (the sync thread): commits each planned group in one durable write, in plan order,
@@ -125,9 +131,7 @@ void engine_store::sync_loop() {
       sync_busy_ = true;
       sync_cv_.notify_all();  // stage 1 may hand over the next group
     }
-    commit_planned(*batch, &trimmed);
-    committed_seq_.store(batch->seq);
-    finish_group(batch->group, trimmed);
+    commit_and_finish(*batch, trimmed);
     std::lock_guard<std::mutex> lock(sync_mu_);
     sync_busy_ = false;
     // Dropped events no woken writer took: stage 1 frees them (this thread is the busier one).

@@ -173,8 +173,8 @@ struct batch_write {
   // copying it, and the caller must not keep a weak_ptr to it.
   std::shared_ptr<const google::protobuf::Message> object;
   // remove: the object named, and the preconditions and grace period.
-  std::string ns, name;
-  delete_options options;
+  std::string ns{}, name{};
+  delete_options options{};
 };
 
 /// The outcomes of an asynchronous batch, in the order of its writes.
