@@ -1,6 +1,7 @@
 #include "store/engine_store.hpp"
 
 #include <optional>
+#include <unordered_map>
 
 #include <algorithm>
 #include <chrono>
@@ -29,16 +30,21 @@ engine_store::~engine_store() {
   log_->close_all(status::closed("the store at " + engine_->name() + " was closed"));
 }
 
+// Loads the recovered history from the newest record back, so that a record without its object
+// (store/history.hpp) finds it in the key's next record (its prev, decoded once and shared), or,
+// for the key's latest record, in the key's stored value.
 status engine_store::start() {
   const auto& rec = engine_->recovered();
-  std::vector<event_log::event_ptr> events;
-  events.reserve(rec.history.size());
-  for (const auto& [rev, bytes] : rec.history) {
-    auto bad = [&, rev = rev](const std::string& why) {
+  std::vector<event_log::event_ptr> events(rec.history.size());
+  // Per key: the prev of its next record (null when that record is a creation).
+  std::unordered_map<std::string_view, std::shared_ptr<const Message>> next_prev;
+  for (size_t i = rec.history.size(); i-- > 0;) {
+    const int64_t rev = rec.history[i].first;
+    auto bad = [&](const std::string& why) {
       return status::corruption("open store " + engine_->name() + ": history record " +
                                 std::to_string(rev) + " " + why);
     };
-    auto r = decode_history_record(bytes);
+    auto r = decode_history_record(rec.history[i].second);
     if (!r) return bad("does not decode");
     const auto* kind = kind_for_key(r->key);
     if (kind == nullptr) return bad("has a key of no known kind: " + std::string(r->key));
@@ -46,15 +52,32 @@ status engine_store::start() {
     e->revision = rev;
     e->type = r->type;
     e->key = std::string(r->key);
-    auto object = decode(*kind, r->object);
-    if (!object.ok()) return bad("has an object that does not decode");
-    e->object = *object;
+    if (!r->object.empty()) {
+      auto object = decode(*kind, r->object);
+      if (!object.ok()) return bad("has an object that does not decode");
+      e->object = *object;
+    } else if (r->type == watch_event_type::deleted) {
+      return bad("is a deletion without the deleted object");
+    } else if (auto next = next_prev.find(r->key); next != next_prev.end()) {
+      if (!next->second) return bad("is followed by a creation of " + e->key + " without a deletion");
+      e->object = next->second;
+    } else {
+      auto stored = engine_->get(e->key);
+      if (!stored.ok()) return stored.status();
+      if (!stored->has_value()) return bad("has no object, and " + e->key + " is not stored");
+      auto object = decode(*kind, **stored);
+      if (!object.ok()) return bad("has no object, and the stored " + e->key + " does not decode");
+      if (parse_revision(object_meta(**object).resourceversion()).value_or(0) != rev)
+        return bad("has no object, and the stored " + e->key + " is at another revision");
+      e->object = *object;
+    }
     if (!r->prev.empty()) {
       auto prev = decode(*kind, r->prev);
       if (!prev.ok()) return bad("has a previous object that does not decode");
       e->prev = *prev;
     }
-    events.push_back(std::move(e));
+    next_prev[r->key] = e->prev;
+    events[i] = std::move(e);
   }
   log_->reset(rec.compacted, std::move(events));
   disk_compacted_ = rec.compacted;

@@ -275,7 +275,11 @@ void engine_store::plan_group(planned_batch& b) {
     e->object = object;
     e->prev = cur.object;
     if (keep_history) {
-      b.batch.history.emplace_back(rev, encode_history_record({plan.event, w->key, bytes, cur.bytes}));
+      // An added or modified record leaves its object out: that is the prev of the key's next
+      // record, or the key's stored value (store/history.hpp). A deletion's is not.
+      const std::string_view written =
+        plan.event == watch_event_type::deleted ? std::string_view(bytes) : std::string_view();
+      b.batch.history.emplace_back(rev, encode_history_record({plan.event, w->key, written, cur.bytes}));
     }
     write_result r;
     r.object = {w->key, rev, object};

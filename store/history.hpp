@@ -6,6 +6,11 @@
 // `object` is the new state (for a deletion: the last state, at the deletion's revision) and
 // `prev` the state before (empty for a creation): a watcher needs both to tell whether an object
 // entered or left its selector.
+// The store writes `object` empty for a creation or an update (format troupe-store-2): the state
+// it made is already on disk twice over, as the `prev` of the key's next record or, for the key's
+// latest record, as the key's stored value; writing it a third time doubled what every create
+// wrote. A reopened store resolves those records from the newest back (engine_store::start).
+// Format-1 records always carry it, and still decode.
 
 #include <google/protobuf/message.h>
 

@@ -18,7 +18,11 @@ namespace troupe::store {
 
 namespace {
 
-constexpr const char* format_value = "troupe-store-1";
+// Format 2: history records of creations and updates leave out the object (store/history.hpp).
+// A format-1 database is upgraded at open (its records still decode); older binaries then refuse
+// it instead of misreading the new records.
+constexpr const char* format_value = "troupe-store-2";
+constexpr const char* format_1 = "troupe-store-1";
 
 // The cause RocksDB gives, classified, with the path in front.
 status open_error(const std::string& path, const rocksdb::Status& s) {
@@ -182,7 +186,7 @@ private:
     rocksdb::ReadOptions ro;
     std::string v;
     auto s = db_->Get(ro, meta(), "format", &v);
-    if (s.IsNotFound()) {
+    if (s.IsNotFound() || (s.ok() && v == format_1)) {
       rocksdb::WriteOptions wo;
       wo.sync = true;
       s = db_->Put(wo, meta(), "format", format_value);
