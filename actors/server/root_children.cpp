@@ -6,6 +6,7 @@
 #include "actors/controllers/garbage_collector_actor.hpp"
 #include "actors/controllers/namespace_controller_actor.hpp"
 #include "actors/controllers/node_lifecycle_actor.hpp"
+#include "actors/controllers/pod_gc_actor.hpp"
 #include "actors/store/store_actor.hpp"
 #include "actors/metrics/metrics_actor.hpp"
 #include "actors/nodes/node_registry_actor.hpp"
@@ -119,6 +120,17 @@ std::vector<actor_child_spec> root_children(const server_context& context) {
                            auto o = lifecycle;
                            o.store = slot->get();
                            return caf::actor_cast<caf::actor>(controllers::spawn_node_lifecycle(sys, o));
+                         }});
+  controllers::pod_gc_actor_options gc;
+  gc.gc.terminated_pod_threshold = static_cast<size_t>(context.config.terminated_pod_gc_threshold);
+  gc.gc.period = std::chrono::duration_cast<std::chrono::seconds>(timings.pod_gc_period);
+  gc.gc.quarantine = std::chrono::duration_cast<std::chrono::seconds>(timings.pod_gc_quarantine);
+  if (context.metrics)
+    gc.metrics = controllers::make_pod_gc_metrics(*context.metrics->registry);
+  controllers.push_back({"pod_gc", restart_type::permanent, [slot, gc](caf::actor_system& sys) {
+                           auto o = gc;
+                           o.store = slot->get();
+                           return controllers::spawn_pod_gc(sys, o);
                          }});
   children.push_back({"controllers", restart_type::permanent,
                       supervision::supervisor_factory(controllers_options(), std::move(controllers))});

@@ -164,6 +164,15 @@ const setting settings[] = {
      c.percentage_of_nodes_to_score = std::stoi(v);
      return {};
    }},
+  {"terminated-pod-gc-threshold", "terminatedPodGCThreshold", "COUNT",
+   "Succeeded or Failed pods kept before the oldest are deleted (default 12500; 0: no limit)",
+   false,
+   [](server_config& c, const std::string& v) -> std::string {
+     if (v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos)
+       return "must be a whole number of pods, 0 or more";
+     c.terminated_pod_gc_threshold = std::stoll(v);
+     return {};
+   }},
 };
 
 const setting* find_flag(const std::string& name) {
@@ -264,6 +273,8 @@ node_lifecycle_settings resolve_node_lifecycle(const server_config& config) {
     config.default_not_ready_toleration_seconds.value_or(fast ? 5 : 300);
   s.default_unreachable_toleration_seconds =
     config.default_unreachable_toleration_seconds.value_or(fast ? 5 : 300);
+  s.pod_gc_period = fast ? seconds(1) : seconds(20);
+  s.pod_gc_quarantine = fast ? seconds(3) : seconds(40);
   return s;
 }
 

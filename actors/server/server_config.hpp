@@ -45,6 +45,8 @@ struct server_config {
   // Scheduler: Kubernetes' percentageOfNodesToScore (0 = adaptive: 50% minus 1% per 125 nodes,
   // at least 5%; at least 100 nodes are searched either way).
   int percentage_of_nodes_to_score = 0;
+  // PodGC: Succeeded/Failed pods kept before the oldest are deleted (0 = no limit).
+  int64_t terminated_pod_gc_threshold = 12500;
 
   std::string kubeconfig_path() const { return data_dir + "/admin.kubeconfig"; }
 };
@@ -60,6 +62,10 @@ struct node_lifecycle_settings {
   std::chrono::milliseconds node_status_update_frequency;
   int64_t default_not_ready_toleration_seconds = 300;
   int64_t default_unreachable_toleration_seconds = 300;
+  // PodGC (pod_gc_actor.hpp): its pass period and how long a node must be missing before its pods
+  // are deleted (Kubernetes: 20s and 40s; fast: 1s and 3s).
+  std::chrono::milliseconds pod_gc_period;
+  std::chrono::milliseconds pod_gc_quarantine;
 };
 
 node_lifecycle_settings resolve_node_lifecycle(const server_config& config);

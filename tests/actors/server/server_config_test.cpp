@@ -320,3 +320,32 @@ TEST_CASE("server --percentage-of-nodes-to-score: flag, YAML key, range", "[unit
         "f.yaml: invalid value \"120\" for key \"percentageOfNodesToScore\": not in valid range [0-100]");
   CHECK(srv::help_text().find("--percentage-of-nodes-to-score PERCENT") != std::string::npos);
 }
+
+TEST_CASE("server --terminated-pod-gc-threshold: flag, YAML key, bad values; PodGC timings by profile",
+          "[unit][server]") {
+  using A = srv::parse_outcome::action;
+  CHECK(srv::parse_server_args({}).config.terminated_pod_gc_threshold == 12500);
+  for (auto [arg, want] : std::vector<std::pair<std::string, int64_t>>{{"0", 0}, {"100", 100}}) {
+    auto out = srv::parse_server_args({"--terminated-pod-gc-threshold", arg});
+    INFO(arg << ": " << out.error);
+    REQUIRE(out.what == A::run);
+    CHECK(out.config.terminated_pod_gc_threshold == want);
+  }
+  srv::server_config c;
+  REQUIRE(srv::apply_yaml("terminatedPodGCThreshold: 50\n", "f.yaml", c) == "");
+  CHECK(c.terminated_pod_gc_threshold == 50);
+  for (auto bad : {"-1", "many", "", "1e3"}) {
+    INFO(bad);
+    auto out = srv::parse_server_args({std::string("--terminated-pod-gc-threshold=") + bad});
+    REQUIRE(out.what == A::fail);
+    CHECK(out.error == std::string("invalid argument \"") + bad +
+                         "\" for \"--terminated-pod-gc-threshold\" flag: must be a whole number of pods, 0 or more");
+  }
+  CHECK(srv::help_text().find("--terminated-pod-gc-threshold COUNT") != std::string::npos);
+  auto fast = srv::parse_server_args({"--profile", "fast"}).config;
+  CHECK(srv::resolve_node_lifecycle(fast).pod_gc_period == std::chrono::seconds(1));
+  CHECK(srv::resolve_node_lifecycle(fast).pod_gc_quarantine == std::chrono::seconds(3));
+  auto normal = srv::parse_server_args({}).config;
+  CHECK(srv::resolve_node_lifecycle(normal).pod_gc_period == std::chrono::seconds(20));
+  CHECK(srv::resolve_node_lifecycle(normal).pod_gc_quarantine == std::chrono::seconds(40));
+}
