@@ -166,4 +166,44 @@ void add_default_tolerations(core::Pod& pod, const toleration_defaults& defaults
                                   defaults.unreachable_seconds);
 }
 
+namespace {
+
+void add_requirement(troupe::meta::LabelSelector& selector, const std::string& key,
+                     const char* op, const std::string& value) {
+  for (const auto& e : selector.matchexpressions())
+    if (e.key() == key && e.operator_() == op && e.values_size() == 1 && e.values(0) == value)
+      return;
+  auto* e = selector.add_matchexpressions();
+  e->set_key(key);
+  e->set_operator_(op);
+  e->add_values(value);
+}
+
+void merge_term(core::PodAffinityTerm& term, const google::protobuf::Map<std::string, std::string>& labels) {
+  if (!term.has_labelselector()) return;  // no selector selects nothing; nothing to narrow
+  for (const auto& key : term.matchlabelkeys())
+    if (auto v = labels.find(key); v != labels.end())
+      add_requirement(*term.mutable_labelselector(), key, "In", v->second);
+  for (const auto& key : term.mismatchlabelkeys())
+    if (auto v = labels.find(key); v != labels.end())
+      add_requirement(*term.mutable_labelselector(), key, "NotIn", v->second);
+}
+
+template <class Affinity>
+void merge_terms(Affinity& a, const google::protobuf::Map<std::string, std::string>& labels) {
+  for (auto& t : *a.mutable_requiredduringschedulingignoredduringexecution()) merge_term(t, labels);
+  for (auto& w : *a.mutable_preferredduringschedulingignoredduringexecution())
+    if (w.has_podaffinityterm()) merge_term(*w.mutable_podaffinityterm(), labels);
+}
+
+} // namespace
+
+void merge_match_label_keys(core::Pod& pod) {
+  if (!pod.spec().has_affinity()) return;
+  auto& affinity = *pod.mutable_spec()->mutable_affinity();
+  const auto& labels = pod.metadata().labels();
+  if (affinity.has_podaffinity()) merge_terms(*affinity.mutable_podaffinity(), labels);
+  if (affinity.has_podantiaffinity()) merge_terms(*affinity.mutable_podantiaffinity(), labels);
+}
+
 } // namespace troupe::config

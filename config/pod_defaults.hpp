@@ -35,6 +35,14 @@ struct toleration_defaults {
 /// NoExecute effect. default_pod() does this with 300 s.
 void add_default_tolerations(troupe::core::v1::Pod& pod, const toleration_defaults& defaults);
 
+/// What Kubernetes 1.31+ does to a pod on create (MatchLabelKeysInPodAffinity): for every pod
+/// (anti-)affinity term with a labelSelector, each matchLabelKeys key the pod has as a label
+/// becomes `key In (value)` in the selector's matchExpressions, each mismatchLabelKeys key
+/// `key NotIn (value)`; keys the pod lacks are skipped. The scheduler then reads only the
+/// selector. Not for templates (their pods get it when created). Idempotent: an identical
+/// requirement already there is not added again.
+void merge_match_label_keys(troupe::core::v1::Pod& pod);
+
 /// "Always" for an image without a tag or tagged ":latest", "IfNotPresent" otherwise (a digest
 /// counts as pinned).
 std::string default_image_pull_policy(const std::string& image);

@@ -1,5 +1,9 @@
 #include "config/scheduling_validation.hpp"
 
+#include <algorithm>
+#include <map>
+#include <set>
+
 #include "config/label_selector.hpp"
 #include "config/label_syntax.hpp"
 #include "config/validation_values.hpp"
@@ -33,9 +37,48 @@ field_errors validate_node_selector_term(const core::NodeSelectorTerm& term, con
   return out;
 }
 
+// matchLabelKeys / mismatchLabelKeys (Kubernetes 1.32 validateMatchLabelKeysAndMismatchLabelKeys):
+// label names, only with a labelSelector, not in both lists, and a matchLabelKeys key not also
+// given in the labelSelector by hand. A created pod has its keys merged into the selector already
+// (merge_match_label_keys) — one expression per key, which is not a duplicate.
+field_errors validate_label_keys(const google::protobuf::RepeatedPtrField<std::string>& keys,
+                                 bool has_selector, const field_path& path) {
+  if (keys.empty()) return {};
+  if (!has_selector) return {field_error::forbidden(path, "must not be specified when labelSelector is not set")};
+  field_errors out;
+  for (int i = 0; i < keys.size(); ++i) append(out, validate_label_key(keys.Get(i), path.index(i)));
+  return out;
+}
+
+field_errors validate_match_label_keys(const core::PodAffinityTerm& term, const field_path& path) {
+  field_errors out;
+  append(out, validate_label_keys(term.matchlabelkeys(), term.has_labelselector(), path.child("matchLabelKeys")));
+  append(out, validate_label_keys(term.mismatchlabelkeys(), term.has_labelselector(), path.child("mismatchLabelKeys")));
+  if (term.has_labelselector()) {
+    std::map<std::string, int> index;
+    for (int i = 0; i < term.matchlabelkeys_size(); ++i) index.emplace(term.matchlabelkeys(i), i);
+    std::set<std::string> seen;
+    for (const auto& [k, v] : term.labelselector().matchlabels()) seen.insert(k);
+    for (const auto& e : term.labelselector().matchexpressions()) {
+      auto i = index.find(e.key());
+      // Kubernetes reports it at the term's path with the key's index appended.
+      if (i != index.end() && seen.count(e.key()))
+        out.push_back(field_error::invalid(path.index(i->second), quote(e.key()), "exists in both matchLabelKeys and labelSelector"));
+      seen.insert(e.key());
+    }
+  }
+  for (int i = 0; i < term.matchlabelkeys_size(); ++i) {
+    const auto& k = term.matchlabelkeys(i);
+    if (std::find(term.mismatchlabelkeys().begin(), term.mismatchlabelkeys().end(), k) != term.mismatchlabelkeys().end())
+      out.push_back(field_error::invalid(path.child("matchLabelKeys").index(i), quote(k), "exists in both matchLabelKeys and mismatchLabelKeys"));
+  }
+  return out;
+}
+
 field_errors validate_pod_affinity_term(const core::PodAffinityTerm& term, const field_path& path) {
   field_errors out;
   if (term.has_labelselector()) append(out, validate_label_selector(term.labelselector(), path.child("labelSelector")));
+  append(out, validate_match_label_keys(term, path));
   if (term.has_namespaceselector())
     append(out, validate_label_selector(term.namespaceselector(), path.child("namespaceSelector")));
   if (term.topologykey().empty())

@@ -4,6 +4,7 @@
 
 #include "config/field_selector.hpp"
 #include "config/label_selector.hpp"
+#include "config/pod_defaults.hpp"
 #include "config/quantity.hpp"
 #include "config/yaml_codec.hpp"
 #include "proto/core_v1.pb.h"
@@ -108,6 +109,7 @@ void prepare_for_create(const config::kind_info& kind, Message& obj) {
     pod.clear_status();
     pod.mutable_status()->set_phase("Pending");
     pod.mutable_status()->set_qosclass(qos_class(pod));
+    config::merge_match_label_keys(pod);
     return;
   }
   if (obj.GetDescriptor() == troupe::core::v1::Namespace::descriptor())

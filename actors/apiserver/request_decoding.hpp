@@ -22,7 +22,9 @@ std::variant<store::list_options, api_response> list_options_for(const config::k
                                                                  const std::string& ns,
                                                                  const list_input& in);
 
-/// What the server sets on create: a Pod starts Pending with its QoS class; a Node keeps the
+/// What the server sets on create: a Pod starts Pending with its QoS class and its pod affinity
+/// terms' matchLabelKeys/mismatchLabelKeys merged into their selectors
+/// (config::merge_match_label_keys); a Node keeps the
 /// status it was created with; other kinds with a status subresource start with an empty status
 /// (as Kubernetes' PrepareForCreate).
 void prepare_for_create(const config::kind_info& kind, google::protobuf::Message& obj);

@@ -10,9 +10,8 @@
 //    scheduler does not know has no labels to match (only {} selects it).
 //  - a missing labelSelector selects no pod; an empty one ({}) every pod (LabelSelectorAsSelector).
 // matchLabelKeys / mismatchLabelKeys are not read here: the API server merges them into the
-// labelSelector when the pod is created (Kubernetes 1.31+), so the scheduler never needs them.
-// (Troupe's admission does not do that merge yet; a pod that relies on them is scheduled as if
-// they were absent.)
+// labelSelector when the pod is created (Kubernetes 1.31+; config::merge_match_label_keys, from
+// apiserver::prepare_for_create), so the scheduler never needs them.
 
 #include <cstdint>
 #include <string>

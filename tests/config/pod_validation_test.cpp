@@ -264,3 +264,28 @@ TEST_CASE("validation: the Invalid message names the object", "[unit][validation
         "Pod \"web-1\" is invalid: [spec.containers: Required value, spec.terminationGracePeriodSeconds: Invalid "
         "value: -1: must be greater than or equal to 0]");
 }
+
+TEST_CASE("validation: matchLabelKeys and mismatchLabelKeys of pod affinity terms", "[unit][validation]") {
+  const std::string req = "spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]";
+  t::run_validation_cases<core::Pod>("v1", "Pod", t::make_pod, {
+      {"keys without a labelSelector", [](core::Pod& p) {
+         *p.mutable_spec()->mutable_affinity() = parsed<core::Affinity>(R"({"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution":
+             [{"topologyKey": "zone", "matchLabelKeys": ["app"], "mismatchLabelKeys": ["tier"]}]}})");
+       }, {req + ".matchLabelKeys: Forbidden: must not be specified when labelSelector is not set",
+           req + ".mismatchLabelKeys: Forbidden: must not be specified when labelSelector is not set"}},
+      {"a key in both lists", [](core::Pod& p) {
+         *p.mutable_spec()->mutable_affinity() = parsed<core::Affinity>(R"({"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution":
+             [{"topologyKey": "zone", "labelSelector": {}, "matchLabelKeys": ["app"], "mismatchLabelKeys": ["app"]}]}})");
+       }, {req + ".matchLabelKeys[0]: Invalid value: \"app\": exists in both matchLabelKeys and mismatchLabelKeys"}},
+      {"a key also given in the selector", [](core::Pod& p) {
+         *p.mutable_spec()->mutable_affinity() = parsed<core::Affinity>(R"({"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution":
+             [{"topologyKey": "zone", "labelSelector": {"matchLabels": {"app": "web"},
+               "matchExpressions": [{"key": "app", "operator": "In", "values": ["web"]}]}, "matchLabelKeys": ["app"]}]}})");
+       }, {req + "[0]: Invalid value: \"app\": exists in both matchLabelKeys and labelSelector"}},
+      {"a bad label name", [](core::Pod& p) {
+         *p.mutable_spec()->mutable_affinity() = parsed<core::Affinity>(R"({"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution":
+             [{"topologyKey": "zone", "labelSelector": {}, "mismatchLabelKeys": ["/simple"]}]}})");
+       }, {"spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].mismatchLabelKeys[0]: "
+           "Invalid value: \"/simple\": prefix part must be non-empty"}},
+  });
+}

@@ -323,3 +323,28 @@ TEST_CASE("a Node created with a status keeps it, a Deployment's status is dropp
   REQUIRE(dep.ok());
   CHECK(dynamic_cast<const troupe::apps::v1::Deployment&>(*dep->object).status().replicas() == 0);
 }
+
+TEST_CASE("create merges a pod's matchLabelKeys into its anti-affinity selector; an update does not again",
+          "[unit][apiserver]") {
+  fixture f;
+  f.namespace_("demo");
+  auto p = pod("web-0", "web");
+  p["spec"]["affinity"] = json::parse(R"({"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution":
+      [{"topologyKey": "kubernetes.io/hostname", "labelSelector": {"matchLabels": {"tier": "front"}},
+        "matchLabelKeys": ["app"]}]}})");
+  auto r = f.create("v1", "Pod", "demo", p);
+  INFO(r.body.dump());
+  REQUIRE(r.code == 201);
+  const auto& selector = r.body["spec"]["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"][0]["labelSelector"];
+  CHECK(selector["matchExpressions"] == json::parse(R"([{"key": "app", "operator": "In", "values": ["web"]}])"));
+  CHECK(selector["matchLabels"]["tier"] == "front");
+  // Relabelled by an update: the selector stays as created (Kubernetes merges on create only).
+  auto stored = r.body;
+  stored["metadata"]["labels"]["app"] = "api";
+  auto u = f.svc.update(fixture::target("v1", "Pod", "demo", "web-0"), {"application/json", stored.dump()});
+  INFO(u.body.dump());
+  REQUIRE(u.code == 200);
+  CHECK(u.body["spec"]["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"][0]
+              ["labelSelector"]["matchExpressions"] ==
+        json::parse(R"([{"key": "app", "operator": "In", "values": ["web"]}])"));
+}
