@@ -1,4 +1,4 @@
-// Over 300 lines: one actor's shell — a sync's stages (claim, create/delete, status) chain
+// Over 400 lines: one actor's shell — a sync's stages (claim, create/delete, status) chain
 // through the store's replies and share one state; the decisions are in replicaset_plan.cpp.
 #include "actors/controllers/replicaset_actor.hpp"
 
