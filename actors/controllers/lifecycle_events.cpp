@@ -4,12 +4,11 @@
 
 namespace troupe::controllers {
 
-namespace {
-
 namespace v1 = troupe::core::v1;
 
-v1::Event make_event(v1::ObjectReference involved, const char* component, const char* type,
-                     const std::string& reason, const std::string& message, config::timestamp now) {
+v1::Event controller_event(v1::ObjectReference involved, const char* component, const char* type,
+                           const std::string& reason, const std::string& message,
+                           config::timestamp now) {
   v1::Event e;
   *e.mutable_involvedobject() = std::move(involved);
   e.set_type(type);
@@ -22,6 +21,8 @@ v1::Event make_event(v1::ObjectReference involved, const char* component, const 
   e.set_count(1);
   return nodes::prepare_event(std::move(e), now);
 }
+
+namespace {
 
 v1::ObjectReference pod_ref(const v1::Pod& pod) {
   v1::ObjectReference ref;
@@ -42,20 +43,20 @@ v1::Event node_status_event(const v1::Node& node, const std::string& new_status,
   ref.set_kind("Node");
   ref.set_name(node.metadata().name());
   ref.set_uid(node.metadata().uid());
-  return make_event(std::move(ref), node_controller_component, "Normal", new_status,
-                    "Node " + node.metadata().name() + " status is now: " + new_status, now);
+  return controller_event(std::move(ref), node_controller_component, "Normal", new_status,
+                          "Node " + node.metadata().name() + " status is now: " + new_status, now);
 }
 
 v1::Event pod_not_ready_event(const v1::Pod& pod, config::timestamp now) {
-  return make_event(pod_ref(pod), node_controller_component, "Warning", "NodeNotReady",
-                    "Node is not ready", now);
+  return controller_event(pod_ref(pod), node_controller_component, "Warning", "NodeNotReady",
+                          "Node is not ready", now);
 }
 
 v1::Event eviction_event(const v1::Pod& pod, bool cancelled, config::timestamp now) {
   const std::string name = pod.metadata().namespace_() + "/" + pod.metadata().name();
-  return make_event(pod_ref(pod), taint_eviction_component, "Normal", "TaintManagerEviction",
-                    (cancelled ? "Cancelling deletion of Pod " : "Marking for deletion Pod ") + name,
-                    now);
+  return controller_event(pod_ref(pod), taint_eviction_component, "Normal", "TaintManagerEviction",
+                          (cancelled ? "Cancelling deletion of Pod " : "Marking for deletion Pod ") + name,
+                          now);
 }
 
 } // namespace troupe::controllers

@@ -21,6 +21,12 @@ namespace troupe::controllers {
 constexpr const char* node_controller_component = "node-controller";
 constexpr const char* taint_eviction_component = "taint-eviction-controller";
 
+/// The shape every controller's Event shares (the ones below, replicaset_events.hpp): about
+/// `involved`, from `component`, `type` Normal or Warning, count 1, ready to create.
+core::v1::Event controller_event(core::v1::ObjectReference involved, const char* component,
+                                 const char* type, const std::string& reason,
+                                 const std::string& message, config::timestamp now);
+
 /// `new_status` is "NodeNotReady" or "NodeReady".
 core::v1::Event node_status_event(const core::v1::Node& node, const std::string& new_status,
                                   config::timestamp now);

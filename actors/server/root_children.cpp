@@ -7,6 +7,7 @@
 #include "actors/controllers/namespace_controller_actor.hpp"
 #include "actors/controllers/node_lifecycle_actor.hpp"
 #include "actors/controllers/pod_gc_actor.hpp"
+#include "actors/controllers/replicasets_actor.hpp"
 #include "actors/store/store_actor.hpp"
 #include "actors/metrics/metrics_actor.hpp"
 #include "actors/nodes/node_registry_actor.hpp"
@@ -111,6 +112,14 @@ std::vector<actor_child_spec> root_children(const server_context& context) {
                            controllers::garbage_collector_options o;
                            o.store = slot->get();
                            return controllers::spawn_garbage_collector(sys, o);
+                         }});
+  // The ReplicaSet controller creates pods as the API server admits them (default tolerations).
+  controllers::replicasets_options replicasets;
+  replicasets.admission = api.admission;
+  controllers.push_back({"replicasets", restart_type::permanent, [slot, replicasets](caf::actor_system& sys) {
+                           auto o = replicasets;
+                           o.store = slot->get();
+                           return caf::actor_cast<caf::actor>(controllers::spawn_replicasets(sys, o));
                          }});
   controllers::node_lifecycle_options lifecycle;
   lifecycle.health.grace = timings.node_monitor_grace_period;
