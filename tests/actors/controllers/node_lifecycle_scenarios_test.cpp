@@ -6,7 +6,10 @@
 // lets the grace period pass at once.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
+#include <thread>
 
 #include "actors/controllers/node_lifecycle_actor.hpp"
 #include "tests/support/hollow_cluster.hpp"
@@ -34,27 +37,46 @@ struct lifecycle_scenario {
   std::unique_ptr<hollow_cluster> cluster;
   controllers::node_lifecycle_actor_type controller;
 
-  explicit lifecycle_scenario(const std::vector<testing::hollow_node_spec>& nodes) {
+  /// `fake_clocks`: the sessions and the controller read the fake clocks (grace 50 s); else
+  /// the wall clock, the sessions beat every 200 ms and the grace is 2 s (real time passes).
+  explicit lifecycle_scenario(const std::vector<testing::hollow_node_spec>& nodes,
+                              bool fake_clocks = true) {
     nodes::node_session_options session;
-    session.status_update_frequency = 10s;  // of the session's fake clock
-    session.clock = session_clock.fn();
+    if (fake_clocks) {
+      session.status_update_frequency = 10s;  // of the session's fake clock
+      session.clock = session_clock.fn();
+    } else {
+      session.status_update_frequency = 200ms;
+    }
     cluster = std::make_unique<hollow_cluster>(session);
     v1::Namespace ns;
     ns.mutable_metadata()->set_name("default");
     cluster->db().create(hollow_cluster::kind("v1", "Namespace"), ns, hollow_cluster::now());
     for (const auto& n : nodes)
       cluster->add_node(n);
-    auto clock = controller_clock.fn();
-    auto a = cluster->add_control([clock](caf::actor_system& sys, protocol::store_actor_type store) {
+    auto clock = fake_clocks ? controller_clock.fn() : std::function<config::timestamp()>{};
+    auto a = cluster->add_control([clock, fake_clocks, this](caf::actor_system& sys,
+                                                             protocol::store_actor_type store) {
       controllers::node_lifecycle_options o;
       o.store = store;
       o.clock = clock;
-      o.health.grace = 50s;
-      o.health.startup_grace = 60s;
+      o.health.grace = fake_clocks ? 50s : 2s;
+      o.health.startup_grace = fake_clocks ? 60s : 2s;
+      o.log = [this](const std::string& line) {
+        std::lock_guard<std::mutex> g(log_mu);
+        log.push_back(line);
+      };
       o.request_timeout = 5s;
       return caf::actor_cast<caf::actor>(controllers::spawn_node_lifecycle(sys, o));
     });
     controller = caf::actor_cast<controllers::node_lifecycle_actor_type>(a);
+  }
+
+  std::mutex log_mu;
+  std::vector<std::string> log;  // the controller's log lines
+  bool logged(const std::string& line) {
+    std::lock_guard<std::mutex> g(log_mu);
+    return std::find(log.begin(), log.end(), line) != log.end();
   }
 
   // Every node monitor plans now; how many there are.
@@ -66,8 +88,8 @@ struct lifecycle_scenario {
     return monitors;
   }
 
-  // A running pod bound to `node`, with the admission's default NoExecute tolerations (300 s).
-  void run_pod(const std::string& name, const std::string& node) {
+  // A running pod bound to `node`, with NoExecute tolerations as admission adds them (300 s).
+  void run_pod(const std::string& name, const std::string& node, int64_t toleration = 300) {
     v1::Pod p;
     p.mutable_metadata()->set_name(name);
     p.mutable_metadata()->set_namespace_("default");
@@ -80,7 +102,7 @@ struct lifecycle_scenario {
       t->set_key(key);
       t->set_operator_("Exists");
       t->set_effect("NoExecute");
-      t->set_tolerationseconds(300);
+      t->set_tolerationseconds(toleration);
     }
     cluster->create_pod(p);
   }
@@ -127,8 +149,11 @@ TEST_CASE("node lifecycle: pods are Ready again when an Unknown node resumes hea
   s.controller_clock.advance(61);
   s.check();
   REQUIRE(hollow_cluster::eventually([&] { return s.node_ready("n1") == "Unknown"; }));
-  CHECK(s.taints("n1") ==
-        "node.kubernetes.io/unreachable:NoSchedule node.kubernetes.io/unreachable:NoExecute ");
+  // The only node of the cluster: the controller assumes it is the one cut off (master
+  // disruption mode) and adds no NoExecute taint; MarkPodsNotReady is not rate limited.
+  CHECK(s.taints("n1") == "node.kubernetes.io/unreachable:NoSchedule ");
+  CHECK(s.logged(
+    "Controller detected that all Nodes are not-Ready. Entering master disruption mode."));
   REQUIRE(hollow_cluster::eventually([&] { return s.pod_condition("web", "Ready") == "False"; }));
 
   // Heartbeats reach the store again (the same session: nothing re-registers).
@@ -138,4 +163,97 @@ TEST_CASE("node lifecycle: pods are Ready again when an Unknown node resumes hea
   CHECK(hollow_cluster::eventually([&] { return s.pod_condition("web", "Ready") == "True"; }));
   CHECK(s.pod_condition("web", "ContainersReady") == "True");
   CHECK_FALSE(s.cluster->pod("default", "web")->metadata().has_deletiontimestamp());
+}
+
+namespace {
+
+bool evicted(lifecycle_scenario& s, const std::string& pod) {
+  auto p = s.cluster->pod("default", pod);
+  return p && p->metadata().has_deletiontimestamp() && p->status().reason() == "NodeLost";
+}
+
+} // namespace
+
+TEST_CASE("node lifecycle: all three nodes lost at once evicts nothing (master disruption mode)",
+          "[lifecycle][hollow][zones]") {
+  lifecycle_scenario s({{"n1"}, {"n2"}, {"n3"}}, false);
+  for (const char* n : {"n1", "n2", "n3"})
+    s.run_pod(std::string("web-") + n, n, 3);
+  for (const char* n : {"n1", "n2", "n3"})
+    REQUIRE(hollow_cluster::eventually(
+      [&] { return s.pod_condition(std::string("web-") + n, "Ready") == "True"; }));
+
+  for (const char* n : {"n1", "n2", "n3"})
+    s.cluster->kill_node(n);
+  for (const char* n : {"n1", "n2", "n3"}) {
+    INFO(n);
+    CHECK(hollow_cluster::eventually([&] { return s.node_ready(n) == "Unknown"; }));
+  }
+  CHECK(hollow_cluster::eventually([&] {
+    return s.logged(
+      "Controller detected that all Nodes are not-Ready. Entering master disruption mode.");
+  }));
+  // A node found Unknown before the others may have been tainted meanwhile: removed again.
+  for (const char* n : {"n1", "n2", "n3"}) {
+    INFO(n);
+    CHECK(hollow_cluster::eventually(
+      [&] { return s.taints(n) == "node.kubernetes.io/unreachable:NoSchedule "; }));
+  }
+  // Past every toleration (3 s): nobody is evicted; the pods are NotReady.
+  std::this_thread::sleep_for(5s);
+  for (const char* n : {"n1", "n2", "n3"}) {
+    const auto pod = std::string("web-") + n;
+    INFO(pod);
+    CHECK_FALSE(s.cluster->pod("default", pod)->metadata().has_deletiontimestamp());
+    CHECK(s.pod_condition(pod, "Ready") == "False");
+  }
+
+  // One node returns: master disruption ends; the two others are tainted at the zone's rate
+  // (0.1 nodes/s: the first at once, the second 10 s later).
+  s.cluster->restart_node({"n1"});
+  CHECK(hollow_cluster::eventually([&] {
+    return s.logged("Controller detected that some Nodes are Ready. Exiting master disruption mode.");
+  }));
+  CHECK(hollow_cluster::eventually([&] {
+    int tainted = 0;
+    for (const char* n : {"n2", "n3"})
+      tainted += s.taints(n).find(":NoExecute") != std::string::npos;
+    return tainted == 1;
+  }));
+  {
+    std::lock_guard<std::mutex> g(s.log_mu);
+    for (const auto& l : s.log)
+      UNSCOPED_INFO("log: " << l);
+  }
+  UNSCOPED_INFO("n2: " << s.taints("n2") << s.node_ready("n2") << " n3: " << s.taints("n3")
+                       << s.node_ready("n3") << " n1: " << s.node_ready("n1"));
+  std::this_thread::sleep_for(2s);
+  int tainted = 0;
+  for (const char* n : {"n2", "n3"})
+    tainted += s.taints(n).find(":NoExecute") != std::string::npos;
+  CHECK(tainted == 1);
+}
+
+TEST_CASE("node lifecycle: one of three nodes lost: its pods are evicted by their tolerations",
+          "[lifecycle][hollow][zones]") {
+  lifecycle_scenario s({{"n1"}, {"n2"}, {"n3"}}, false);
+  for (const char* n : {"n1", "n2", "n3"})
+    s.run_pod(std::string("web-") + n, n, 2);
+  for (const char* n : {"n1", "n2", "n3"})
+    REQUIRE(hollow_cluster::eventually(
+      [&] { return s.pod_condition(std::string("web-") + n, "Ready") == "True"; }));
+
+  s.cluster->kill_node("n1");
+  REQUIRE(hollow_cluster::eventually([&] { return s.node_ready("n1") == "Unknown"; }));
+  CHECK(hollow_cluster::eventually([&] {
+    return s.taints("n1") ==
+           "node.kubernetes.io/unreachable:NoSchedule node.kubernetes.io/unreachable:NoExecute ";
+  }));
+  CHECK(hollow_cluster::eventually([&] { return evicted(s, "web-n1"); }));
+  CHECK(s.node_ready("n2") == "True");
+  CHECK(s.node_ready("n3") == "True");
+  CHECK_FALSE(evicted(s, "web-n2"));
+  CHECK_FALSE(evicted(s, "web-n3"));
+  CHECK_FALSE(s.logged(
+    "Controller detected that all Nodes are not-Ready. Entering master disruption mode."));
 }
