@@ -102,8 +102,20 @@ heartbeat_observation observe_heartbeat(const heartbeat_observation& before, con
   return {true, has_ready, beat, now};
 }
 
+bool has_condition_no_execute_taint(const v1::Node& node) {
+  const char* key = condition_is(node, "Ready", "False")     ? taint_not_ready
+                    : condition_is(node, "Ready", "Unknown") ? taint_unreachable
+                                                             : nullptr;
+  if (key == nullptr)
+    return false;
+  for (const auto& t : node.spec().taints())
+    if (t.key() == key && t.effect() == "NoExecute")
+      return true;
+  return false;
+}
+
 std::vector<v1::Taint> condition_taints(const v1::Node& node, config::timestamp now,
-                                        bool& changed) {
+                                        bool& changed, no_execute_policy policy) {
   const bool ready_false = condition_is(node, "Ready", "False");
   const bool ready_unknown = condition_is(node, "Ready", "Unknown");
   const bool has_ready = find_condition(node.status(), "Ready") != nullptr;
@@ -117,8 +129,21 @@ std::vector<v1::Taint> condition_taints(const v1::Node& node, config::timestamp 
     {taint_unschedulable, "NoSchedule", node.spec().unschedulable()},
   };
   if (has_ready) {  // without Ready the NoExecute pass leaves the node alone
-    managed.push_back({taint_not_ready, "NoExecute", ready_false});
-    managed.push_back({taint_unreachable, "NoExecute", ready_unknown});
+    bool not_ready = ready_false;
+    bool unreachable = ready_unknown;
+    if (policy == no_execute_policy::clear) {
+      not_ready = unreachable = false;
+    } else if (policy == no_execute_policy::hold) {
+      // Only what is there already, swapped to the condition (SwapNodeControllerTaint).
+      bool present = false;
+      for (const auto& t : node.spec().taints())
+        if (t.effect() == "NoExecute" && (t.key() == taint_not_ready || t.key() == taint_unreachable))
+          present = true;
+      not_ready = not_ready && present;
+      unreachable = unreachable && present;
+    }
+    managed.push_back({taint_not_ready, "NoExecute", not_ready});
+    managed.push_back({taint_unreachable, "NoExecute", unreachable});
   }
   auto find_managed = [&](const v1::Taint& t) -> managed_taint* {
     for (auto& m : managed)
@@ -154,7 +179,8 @@ std::vector<v1::Taint> condition_taints(const v1::Node& node, config::timestamp 
 }
 
 node_health_plan plan_node_health(const v1::Node& node, const heartbeat_observation& seen,
-                                  config::timestamp now, const node_health_options& options) {
+                                  config::timestamp now, const node_health_options& options,
+                                  no_execute_policy policy) {
   // Called on every heartbeat of every node: the Node is copied only when something changes.
   node_health_plan plan;
   std::optional<v1::Node> next;
@@ -169,7 +195,7 @@ node_health_plan plan_node_health(const v1::Node& node, const heartbeat_observat
     plan.deadline = seen.seen ? stale_at : add_duration(now, grace);
   }
   bool taints_changed = false;
-  auto taints = condition_taints(next ? *next : node, now, taints_changed);
+  auto taints = condition_taints(next ? *next : node, now, taints_changed, policy);
   if (taints_changed) {
     if (!next)
       next = node;

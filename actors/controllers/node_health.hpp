@@ -26,6 +26,11 @@
 //     -> not-ready/unreachable; MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable True
 //     -> memory-pressure, disk-pressure, pid-pressure, network-unavailable; spec.unschedulable ->
 //     unschedulable. No timeAdded (Kubernetes sets none on these).
+// Adding a NoExecute taint is rate limited per zone (zone_disruption.hpp): the caller says what
+// it may do with them (no_execute_policy): allow = add as above; hold = keep those present and
+// swap unreachable <-> not-ready at once when Ready changes between False and Unknown, add none
+// (the node waits in its zone's queue); clear = remove both (master disruption mode). Ready True
+// removes them under every policy.
 // A managed taint already present (same key and effect) stays as it is, timeAdded included;
 // every other taint (users', other effects) is kept in its place; new ones are appended.
 
@@ -47,6 +52,8 @@ constexpr const char* taint_memory_pressure = "node.kubernetes.io/memory-pressur
 constexpr const char* taint_disk_pressure = "node.kubernetes.io/disk-pressure";
 constexpr const char* taint_pid_pressure = "node.kubernetes.io/pid-pressure";
 constexpr const char* taint_network_unavailable = "node.kubernetes.io/network-unavailable";
+
+enum class no_execute_policy { allow, hold, clear };
 
 struct node_health_options {
   std::chrono::milliseconds grace{50000};          // --node-monitor-grace-period
@@ -78,12 +85,18 @@ struct node_health_plan {
 /// observe_heartbeat for this `node`). `update` keeps metadata.resourceVersion (a conditional
 /// write).
 node_health_plan plan_node_health(const core::v1::Node& node, const heartbeat_observation& seen,
-                                  config::timestamp now, const node_health_options& options);
+                                  config::timestamp now, const node_health_options& options,
+                                  no_execute_policy policy = no_execute_policy::allow);
 
 /// `taints` with the managed taints made to match `node`'s conditions and spec.unschedulable
 /// (the rules above); `changed` says whether anything was added or removed.
 std::vector<core::v1::Taint> condition_taints(const core::v1::Node& node, config::timestamp now,
-                                              bool& changed);
+                                              bool& changed,
+                                              no_execute_policy policy = no_execute_policy::allow);
+
+/// Whether `node` has the managed NoExecute taint its Ready condition calls for (not-ready for
+/// False, unreachable for Unknown); false for Ready True or none.
+bool has_condition_no_execute_taint(const core::v1::Node& node);
 
 /// The status of the node's Ready condition ("" when it has none).
 std::string ready_status(const core::v1::Node& node);

@@ -2,7 +2,9 @@
 
 #include <caf/all.hpp>
 
+#include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "actors/controllers/namespace_cleanup.hpp"
@@ -24,6 +26,16 @@ struct node_entry {
   node_monitor_actor_type monitor;
   bool exists = false;           // the Node is in the store
   std::set<std::string> pods;    // uids bound to it
+  // Zones (zone_disruption.hpp), from the Node last seen.
+  std::string zone;
+  std::string ready;             // Ready's status ("" when none)
+  bool tainted = false;          // has the NoExecute taint its Ready calls for
+  bool granted = false;          // its turn in the zone's queue came; until tainted or Ready
+  no_execute_policy policy = no_execute_policy::hold;  // as last told to its monitor
+};
+
+struct zone_entry {
+  taint_queue queue;
 };
 
 // One watch: its subscription, and after a lost watch what is not confirmed again yet.
@@ -41,6 +53,11 @@ struct node_lifecycle_state {
   watch_state pods;
   std::map<std::string, node_entry> entries;      // by node name
   std::map<std::string, std::string> pod_node;    // pod uid -> node name
+  std::map<std::string, zone_entry> zones;
+  std::map<std::string, zone_state> zone_states;
+  bool master_disruption = false;
+  std::optional<config::timestamp> tick_at;
+  uint64_t tick_generation = 0;
 };
 
 using self_ptr = node_lifecycle_actor_type::stateful_pointer<node_lifecycle_state>;
@@ -66,11 +83,18 @@ void maybe_drop(self_ptr self, const std::string& name) {
   self->state.entries.erase(i);
 }
 
+void leave_queue(self_ptr self, const node_entry& en, const std::string& name) {
+  if (auto z = self->state.zones.find(en.zone); z != self->state.zones.end())
+    z->second.queue.remove(name);
+}
+
 void node_gone(self_ptr self, const std::string& name) {
   auto i = self->state.entries.find(name);
   if (i == self->state.entries.end())
     return;
+  leave_queue(self, i->second, name);
   i->second.exists = false;
+  i->second.granted = false;
   self->send(i->second.monitor, node_seen{nullptr});
   maybe_drop(self, name);
 }
@@ -117,6 +141,12 @@ void on_node_event(self_ptr self, const store::watch_event& e) {
       st.nodes.unconfirmed.erase(name);
       auto& en = entry(self, name);
       en.exists = true;
+      if (auto zone = zone_of(*node); zone != en.zone) {
+        leave_queue(self, en, name);
+        en.zone = std::move(zone);
+      }
+      en.ready = ready_status(*node);
+      en.tainted = has_condition_no_execute_taint(*node);
       self->send(en.monitor, node_seen{std::move(node)});
       return;
     }
@@ -169,6 +199,72 @@ void on_pod_event(self_ptr self, const store::watch_event& e) {
   }
 }
 
+void arm_tick(self_ptr self, config::timestamp at, config::timestamp now) {
+  auto& st = self->state;
+  if (st.tick_at && !earlier(at, *st.tick_at))
+    return;
+  st.tick_at = at;
+  auto delay = std::max(between(now, at) + std::chrono::milliseconds(1),
+                        std::chrono::milliseconds(20));
+  self->delayed_send(self, delay, lifecycle_tick_atom::value, ++st.tick_generation);
+}
+
+// handleDisruption and the NoExecute tainting pass over every node (zone_disruption.hpp); tells
+// the monitors whose leave changed.
+void disruption_pass(self_ptr self) {
+  auto& st = self->state;
+  const auto now = st.opts.clock();
+  std::map<std::string, zone_health> health;
+  for (const auto& [name, en] : st.entries)
+    if (en.exists)
+      ++(en.ready == "True" ? health[en.zone].ready : health[en.zone].not_ready);
+  auto plan = plan_disruption(st.zone_states, health, st.opts.zones);
+  for (const auto& line : plan.log)
+    st.opts.log(line);
+  for (auto z = st.zones.begin(); z != st.zones.end();)
+    z = plan.states.count(z->first) ? std::next(z) : st.zones.erase(z);
+  for (const auto& [zone, state] : plan.states)
+    if (!st.zones.count(zone))  // a new zone's queue starts at the normal rate
+      st.zones[zone].queue.set_rate(st.opts.zones.node_eviction_rate, now);
+  for (const auto& [zone, rate] : plan.rates)
+    st.zones[zone].queue.set_rate(rate, now);
+  if (plan.enter_master_disruption)
+    st.master_disruption = true;
+  if (plan.exit_master_disruption)
+    st.master_disruption = false;
+  st.zone_states = std::move(plan.states);
+  for (auto& [name, en] : st.entries) {
+    if (!en.exists)
+      continue;
+    const bool waiting = (en.ready == "False" || en.ready == "Unknown") && !en.tainted;
+    if (!waiting) {
+      st.zones[en.zone].queue.remove(name);
+      en.granted = false;
+    } else if (!en.granted) {
+      st.zones[en.zone].queue.add(name, now);
+    }
+  }
+  std::optional<config::timestamp> next;
+  for (auto& [zone, z] : st.zones) {
+    for (const auto& name : z.queue.release(now))
+      if (auto e = st.entries.find(name); e != st.entries.end())
+        e->second.granted = true;
+    if (auto t = z.queue.next_release(now); t && (!next || earlier(*t, *next)))
+      next = t;
+  }
+  for (auto& [name, en] : st.entries) {
+    const auto want = st.master_disruption ? no_execute_policy::clear
+                      : en.granted         ? no_execute_policy::allow
+                                           : no_execute_policy::hold;
+    if (want != en.policy) {
+      en.policy = want;
+      self->send(en.monitor, no_execute_atom::value, static_cast<int32_t>(want));
+    }
+  }
+  if (next)
+    arm_tick(self, *next, now);
+}
+
 void on_batch(self_ptr self, watch_batch& b) {
   auto& st = self->state;
   const bool nodes = b.subscription == st.nodes.id;
@@ -179,6 +275,8 @@ void on_batch(self_ptr self, watch_batch& b) {
       on_node_event(self, e);
     else
       on_pod_event(self, e);
+  if (nodes)
+    disruption_pass(self);
   if (!b.closed)
     return;
   // Subscribe again from scratch; what the initial events do not bring back was deleted.
@@ -200,12 +298,15 @@ void on_batch(self_ptr self, watch_batch& b) {
 node_lifecycle_actor_type::behavior_type node_lifecycle(self_ptr self, node_lifecycle_options opts) {
   if (!opts.clock)
     opts.clock = wall_clock_now;
+  if (!opts.log)
+    opts.log = [](const std::string& line) { std::cerr << "troupe-server: " << line << std::endl; };
   self->state.opts = std::move(opts);
   subscribe(self, true);
   subscribe(self, false);
   return {
     [=](watch_batch& b) { on_batch(self, b); },
     [=](check_atom) -> caf::result<uint64_t> {
+      disruption_pass(self);
       auto rp = self->make_response_promise<uint64_t>();
       const uint64_t total = self->state.entries.size();
       auto left = std::make_shared<uint64_t>(total);
@@ -225,6 +326,12 @@ node_lifecycle_actor_type::behavior_type node_lifecycle(self_ptr self, node_life
       return rp;
     },
     [=](lifecycle_resubscribe_atom, bool nodes) { subscribe(self, nodes); },
+    [=](lifecycle_tick_atom, uint64_t generation) {
+      if (generation != self->state.tick_generation)
+        return;
+      self->state.tick_at.reset();
+      disruption_pass(self);
+    },
   };
 }
 

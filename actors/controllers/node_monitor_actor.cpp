@@ -38,6 +38,7 @@ struct node_monitor_state {
   std::string node_name;
   std::shared_ptr<const v1::Node> node;  // null: not seen yet, or deleted
   heartbeat_observation seen;
+  no_execute_policy policy = no_execute_policy::hold;  // the controller's leave to add NoExecute
   bool node_in_flight = false;  // a write that finds more to do plans again when it ends
   unsigned node_failures = 0;
   unsigned writes_in_row = 0;  // own Node writes since the last watch event (hot-loop guard)
@@ -147,7 +148,7 @@ void write_node(self_ptr self) {
         s.node = as_node(got);
         const auto now = s.opts.clock();
         s.seen = observe_heartbeat(s.seen, *s.node, now);
-        auto plan = plan_node_health(*s.node, s.seen, now, s.opts.health);
+        auto plan = plan_node_health(*s.node, s.seen, now, s.opts.health, s.policy);
         if (!plan.update) {
           node_done(self, true, false);
           return;
@@ -335,7 +336,7 @@ void reconcile(self_ptr self) {
   if (!st.node)
     return;
   st.seen = observe_heartbeat(st.seen, *st.node, now);
-  auto plan = plan_node_health(*st.node, st.seen, now, st.opts.health);
+  auto plan = plan_node_health(*st.node, st.seen, now, st.opts.health, st.policy);
   if (plan.update) {
     if (st.writes_in_row >= 3) {  // our writes do not settle the plan: no hot loop
       self->delayed_send(self, retry_backoff(st.writes_in_row), node_retry_atom::value);
@@ -391,6 +392,10 @@ node_monitor_actor_type::behavior_type node_monitor(self_ptr self, node_monitor_
       return true;
     },
     [=](drop_atom) { self->quit(); },
+    [=](no_execute_atom, int32_t policy) {
+      self->state.policy = static_cast<no_execute_policy>(policy);
+      reconcile(self);
+    },
     [=](wake_atom, uint64_t generation) {
       if (generation != self->state.wake_generation)
         return;

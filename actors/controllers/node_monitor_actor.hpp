@@ -8,6 +8,9 @@
 //   plan changes it (conditions Unknown, taints): read-modify-write with resourceVersion, a
 //   Conflict retried at once (re-read, re-planned), other failures with retry_backoff(). When its
 //   own write turns Ready from True to Unknown it records NodeNotReady on the Node.
+//   Adding a NoExecute taint needs the controller's leave (no_execute_atom, zone_disruption.hpp):
+//   a monitor starts with `hold` (keep and swap what is there, add nothing) until its node's turn
+//   in its zone's queue comes (`allow`); `clear` removes them (master disruption mode).
 // - while Ready is Unknown, the node's pods get Ready=False (MarkPodsNotReady, a Warning event
 //   NodeNotReady each). Kubernetes marks them only when the controller itself makes the node
 //   Unknown: the agent is gone then, so nothing else writes those pods' status.
@@ -60,12 +63,14 @@ using wake_atom = caf::atom_constant<caf::atom("wake")>;         // internal: a 
 using node_retry_atom = caf::atom_constant<caf::atom("nretry")>; // internal: write the Node again
 using pod_retry_atom = caf::atom_constant<caf::atom("pretry")>;  // internal: act on a pod again
 using drop_atom = caf::atom_constant<caf::atom("drop")>;         // the node and its pods are gone
+using no_execute_atom = caf::atom_constant<caf::atom("noexec")>;  // the no_execute_policy (as int)
 
 using node_monitor_actor_type = caf::typed_actor<
   caf::reacts_to<node_seen>,
   caf::reacts_to<pod_seen>,
   caf::replies_to<check_atom>::with<bool>,  // planned (its writes may still be under way)
   caf::reacts_to<drop_atom>,
+  caf::reacts_to<no_execute_atom, int32_t>,
   caf::reacts_to<wake_atom, uint64_t>,
   caf::reacts_to<node_retry_atom>,
   caf::reacts_to<pod_retry_atom, std::string>>;

@@ -5,8 +5,10 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "actors/nodes/node_registration.hpp"
+#include "actors/nodes/pod_status_reconcile.hpp"
 #include "proto/core_v1.pb.h"
 
 namespace troupe::nodes {
@@ -39,6 +41,10 @@ struct node_session_state {
   bool node_in_flight = false;
   config::timestamp last_status_write;
   std::map<std::string, pod_write> pods;  // by uid
+  // The kubelet status manager's part (pod_status_reconcile.hpp): the agent's last status of each live
+  // pod, and the pods whose stored status differs from it (written again on a heartbeat).
+  std::map<std::string, std::shared_ptr<const core::v1::Pod>> reported_pods;  // by uid
+  std::set<std::string> drifted;
 };
 
 using self_ptr = node_session_local::stateful_pointer<node_session_state>;
@@ -228,6 +234,63 @@ void create_event(self_ptr self, std::shared_ptr<core::v1::Event> ev) {
           });
 }
 
+// A push shows the stored pods: note which differ from what the agent reported (needsReconcile).
+void note_drift(self_ptr self, const pods_push& p) {
+  auto& st = self->state;
+  if (p.full) {
+    std::set<std::string> bound;
+    for (const auto& pod : p.pods)
+      bound.insert(pod->metadata().uid());
+    for (auto i = st.reported_pods.begin(); i != st.reported_pods.end();) {
+      if (bound.count(i->first)) {
+        ++i;
+        continue;
+      }
+      st.drifted.erase(i->first);
+      i = st.reported_pods.erase(i);
+    }
+  }
+  for (const auto& uid : p.removed_uids) {
+    st.reported_pods.erase(uid);
+    st.drifted.erase(uid);
+  }
+  for (const auto& pod : p.pods) {
+    const auto& uid = pod->metadata().uid();
+    auto r = st.reported_pods.find(uid);
+    if (r == st.reported_pods.end())
+      continue;
+    if (pod_status_drifted(*pod, *r->second, st.node))
+      st.drifted.insert(uid);
+    else
+      st.drifted.erase(uid);
+  }
+}
+
+// syncBatch on a heartbeat (the agent is alive): writes the agent's status of drifted pods again.
+// Not while the Node's own write is under way: pods follow the Node, so the lifecycle controller
+// sees the node Ready before it sees its pods Ready (and does not mark them NotReady again).
+void reconcile_drifted(self_ptr self) {
+  auto& st = self->state;
+  if (st.drifted.empty() || !st.registered || st.node_in_flight || st.status_pending)
+    return;
+  auto drifted = std::move(st.drifted);
+  st.drifted.clear();
+  size_t written = 0;
+  for (const auto& uid : drifted) {
+    auto r = st.reported_pods.find(uid);
+    if (r == st.reported_pods.end())
+      continue;
+    auto& w = st.pods[uid];
+    if (!w.latest)
+      w.latest = r->second;  // a newer report queued meanwhile wins
+    write_pod(self, uid);
+    ++written;
+  }
+  if (written > 0)
+    std::cerr << "troupe-server: node \"" << st.node << "\": status of " << written
+              << " pod(s) written again (the stored status differed from the node's)" << std::endl;
+}
+
 node_session_local::behavior_type node_session(self_ptr self, node_session_options opts,
                                                std::string node, std::string node_bytes,
                                                node_agent_actor agent) {
@@ -257,6 +320,11 @@ node_session_local::behavior_type node_session(self_ptr self, node_session_optio
         if (!pod->ParseFromString(bytes) || pod->metadata().uid().empty())
           continue;
         const auto uid = pod->metadata().uid();
+        if (pod->metadata().has_deletiontimestamp())
+          self->state.reported_pods.erase(uid);
+        else
+          self->state.reported_pods[uid] = pod;
+        self->state.drifted.erase(uid);  // its write follows
         self->state.pods[uid].latest = std::move(pod);
         write_pod(self, uid);
       }
@@ -282,9 +350,11 @@ node_session_local::behavior_type node_session(self_ptr self, node_session_optio
       if (s.registered && !s.node_in_flight && !s.status_pending &&
           heartbeat_due(s.last_status_write, now, s.opts.status_update_frequency))
         queue_status(self, refresh_heartbeat(s.status, now));
+      reconcile_drifted(self);
       return now.seconds * 1000 + now.nanos / 1000000;
     },
     [=](pods_push& p) {
+      note_drift(self, p);
       std::vector<std::string> pods;
       pods.reserve(p.pods.size());
       for (const auto& pod : p.pods)

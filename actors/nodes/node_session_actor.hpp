@@ -10,7 +10,11 @@
 //     deletionTimestamp is then deleted with grace 0 and a uid precondition), events (created;
 //     an existing name is updated), node status (merged, written);
 //   - heartbeat_atom: answers the server clock; refreshes Ready's lastHeartbeatTime at most every
-//     status_update_frequency (10 s) unless a report changed the status;
+//     status_update_frequency (10 s) unless a report changed the status; then (once the Node's
+//     write is done) writes again the agent's last status of every pod whose stored status
+//     drifted from it (the kubelet status manager's syncBatch, pod_status_reconcile.hpp): the
+//     pods_push of each change shows the stored status. So pods marked Ready=False while the node
+//     was Unknown are Ready again when its heartbeats resume, without a re-register;
 //   - monitors the agent: when it goes down (connection lost, heartbeat timeout) the session ends.
 // Store writes go through the store actor's messages (its pool), never on this actor's thread.
 

@@ -1,5 +1,5 @@
 // The node lifecycle end to end: a real troupe-server (--profile fast: grace 5 s, tolerations
-// 5 s) and a hollow troupe-node (--runtime fake). A pod bound by nodeName runs; the node process
+// 5 s) and two hollow troupe-nodes (--runtime fake), one of which stays. A pod bound by nodeName runs; the node process
 // is killed (SIGKILL, by PID); the Node goes Ready=Unknown with the unreachable taints; the pod
 // shows STATUS Unknown (NodeLost + deletionTimestamp) after its toleration; the node started
 // again finishes the evicted pod (it is gone) and is Ready without taints. Prints the measured
@@ -57,8 +57,14 @@ TEST_CASE("node lifecycle: a killed node goes Unknown, its pod is evicted, the n
   server_process server{"troupe-lifecycle-e2e"};
   server.extra_args = {"--profile", "fast"};
   REQUIRE(server.start());
+  // A second node that stays: with every node of the cluster lost the controller would assume
+  // it is the one cut off (master disruption mode) and evict nothing.
+  node_process keeper{server, "keep1"};
+  REQUIRE(keeper.start());
   node_process node{server, "lost1"};
   REQUIRE(node.start());
+  if (!keeper.wait_ready(60s))
+    FAIL("keep1 not Ready; node log:\n" << slurp(keeper.log()));
   if (!node.wait_ready(60s))
     FAIL("lost1 not Ready; node log:\n" << slurp(node.log()) << "\nserver log:\n"
                                         << slurp(server.log()));
@@ -125,4 +131,5 @@ TEST_CASE("node lifecycle: a killed node goes Unknown, its pod is evicted, the n
   std::cout << "node lifecycle e2e: restart -> evicted pod gone and node Ready, untainted "
             << seconds_since(restarted) << " s" << std::endl;
   CHECK(node.stop() == 0);
+  CHECK(keeper.stop() == 0);
 }
