@@ -114,6 +114,33 @@ TEST_CASE("scheduling on two containerd nodes: selectors, anti-affinity, taints,
     CHECK(c.running_on(name, "node2"));
   REQUIRE(c.kubectl("taint nodes node1 dedicated=infra:NoSchedule-").code == 0);
 
+  // A ReplicaSet of 2, spread over both nodes by preferred anti-affinity: its controller is what
+  // recreates the pod node2 takes with it.
+  REQUIRE(c.create("apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: keeper\n  namespace: e2e\n"
+                   "spec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: keeper\n"
+                   "  template:\n    metadata:\n      labels:\n        app: keeper\n    spec:\n"
+                   "      terminationGracePeriodSeconds: 1\n"
+                   "      affinity:\n        podAntiAffinity:\n          preferredDuringSchedulingIgnoredDuringExecution:\n"
+                   "          - weight: 100\n            podAffinityTerm:\n              labelSelector:\n"
+                   "                matchLabels:\n                  app: keeper\n"
+                   "              topologyKey: kubernetes.io/hostname\n"
+                   "      containers:\n      - name: app\n        image: busybox:1.30\n"
+                   "        command: [\"sleep\", \"3600\"]\n").code == 0);
+  auto keeper_nodes = [&] {
+    // "<node> <phase> <deleting?>" per pod of the ReplicaSet, sorted.
+    auto r = c.kubectl("get pods -n e2e -l app=keeper -o 'jsonpath={range .items[*]}{.spec.nodeName} "
+                       "{.status.phase} {.metadata.deletionTimestamp}{\"\\n\"}{end}'");
+    std::multiset<std::string> lines;
+    std::istringstream in(r.output);
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty())
+        lines.insert(line);
+    return lines;
+  };
+  CHECK(eventually([&] {
+    return keeper_nodes() == std::multiset<std::string>{"node1 Running ", "node2 Running "};
+  }, std::chrono::seconds(90)));
+
   // node2's machine dies: troupe-node killed, its containerd stopped. The Node goes NotReady
   // (Unknown) with the unreachable taint; after the fast profile's 5 s default toleration its
   // pods are evicted (STATUS Unknown); a new pod runs on node1.
@@ -129,4 +156,15 @@ TEST_CASE("scheduling on two containerd nodes: selectors, anti-affinity, taints,
   CHECK(c.pod("t-1", "{.status.reason}") == "NodeLost");
   REQUIRE(c.create(sleeper("after", "", "")).code == 0);
   CHECK(c.running_on("after", "node1"));
+  // The ReplicaSet's pod on node2 was evicted too (it stays Terminating while node2 is away, as
+  // in Kubernetes) and its replacement runs on node1.
+  CHECK(eventually([&] {
+    std::multiset<std::string> running;
+    for (const auto& line : keeper_nodes())
+      if (line == "node1 Running ")  // on node1, Running, not being deleted
+        running.insert(line);
+    return running.size() == 2;
+  }, std::chrono::seconds(60)));
+  INFO(c.kubectl("get pods -n e2e -l app=keeper -o wide").output);
+  CHECK(c.kubectl("get rs keeper -n e2e -o 'jsonpath={.status.readyReplicas}'").output == "2");
 }
