@@ -228,8 +228,17 @@ void disruption_pass(self_ptr self) {
       st.zones[zone].queue.set_rate(st.opts.zones.node_eviction_rate, now);
   for (const auto& [zone, rate] : plan.rates)
     st.zones[zone].queue.set_rate(rate, now);
-  if (plan.enter_master_disruption)
+  if (plan.enter_master_disruption) {
     st.master_disruption = true;
+    // As markNodeAsReachable: every node leaves its zone's queue and loses a grant not used yet
+    // (a grant whose taint had not landed would otherwise taint its node the moment the mode
+    // ends, ahead of the rate). Nodes still waiting are queued again below.
+    for (auto& [name, en] : st.entries) {
+      en.granted = false;
+      if (auto z = st.zones.find(en.zone); z != st.zones.end())
+        z->second.queue.remove(name);
+    }
+  }
   if (plan.exit_master_disruption)
     st.master_disruption = false;
   st.zone_states = std::move(plan.states);

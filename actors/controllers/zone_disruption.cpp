@@ -112,9 +112,20 @@ bool taint_queue::remove(const std::string& node) {
 }
 
 void taint_queue::set_rate(double qps, config::timestamp now) {
-  if (qps == bucket_.qps() && qps > 0)
+  if (!started_) {  // a new zone's queue: a full bucket (NewRateLimitedTimedQueue)
+    started_ = true;
+    bucket_ = token_bucket(qps, now);
     return;
+  }
+  if (qps == bucket_.qps())
+    return;
+  // SwapLimiter: a new bucket, drained when the old one had no token either ("if we're currently
+  // waiting on limiter, we drain the new one"): a rate change never hands out a spare token, so
+  // leaving master disruption mode taints the first node one period later, not at once.
+  const bool waiting = !bucket_.try_accept(now);
   bucket_ = token_bucket(qps, now);
+  if (waiting)
+    bucket_.try_accept(now);
 }
 
 std::vector<std::string> taint_queue::release(config::timestamp now) {

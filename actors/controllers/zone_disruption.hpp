@@ -24,7 +24,8 @@
 //   FullDisruption    node_eviction_rate — unless EVERY zone is fully disrupted: then the
 //                     controller assumes it is the one cut off ("master disruption mode"): rate 0
 //                     everywhere and the NoExecute taints already added are removed. When some
-//                     node is Ready again it leaves that mode and every zone gets its state's rate.
+//                     node is Ready again it leaves that mode and every zone gets its state's rate
+//                     (from an empty bucket, as SwapLimiter: the first node 1/rate later).
 // (The brief that asked for this said "no tainting" for any fully disrupted zone; Kubernetes
 // keeps the normal rate for one while another zone is healthy, and so does Troupe.)
 // NoSchedule taints, Ready=Unknown and MarkPodsNotReady are never rate limited; swapping an
@@ -95,7 +96,9 @@ public:
   bool contains(const std::string& node) const { return at_.count(node) > 0; }
   bool empty() const { return order_.empty(); }
   std::size_t size() const { return order_.size(); }
-  /// Changes the rate (SwapLimiter): a new bucket, full, unless the rate is the same.
+  /// The first call makes the bucket, full. Later ones change the rate as SwapLimiter does: a
+  /// new bucket unless the rate is the same, drained if the old bucket had no token (rate 0 has
+  /// none), so that a change of rate never releases a node early.
   void set_rate(double qps, config::timestamp now);
   double rate() const { return bucket_.qps(); }
   /// Takes nodes from the front while the bucket has tokens; they leave the queue.
@@ -107,6 +110,7 @@ private:
   std::set<std::pair<std::pair<int64_t, int32_t>, std::string>> order_;
   std::map<std::string, std::pair<int64_t, int32_t>> at_;
   token_bucket bucket_;
+  bool started_ = false;
 };
 
 /// One zone as handleDisruption sees it in a pass.

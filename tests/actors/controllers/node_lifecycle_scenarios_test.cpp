@@ -176,15 +176,25 @@ bool evicted(lifecycle_scenario& s, const std::string& pod) {
 
 TEST_CASE("node lifecycle: all three nodes lost at once evicts nothing (master disruption mode)",
           "[lifecycle][hollow][zones]") {
-  lifecycle_scenario s({{"n1"}, {"n2"}, {"n3"}}, false);
+  // Fake clocks: the zone's token bucket runs on the controller's clock, so "one node per 10 s"
+  // is checked without racing real time.
+  lifecycle_scenario s({{"n1"}, {"n2"}, {"n3"}});
   for (const char* n : {"n1", "n2", "n3"})
     s.run_pod(std::string("web-") + n, n, 3);
   for (const char* n : {"n1", "n2", "n3"})
     REQUIRE(hollow_cluster::eventually(
       [&] { return s.pod_condition(std::string("web-") + n, "Ready") == "True"; }));
+  REQUIRE(hollow_cluster::eventually([&] { return s.check() == 3; }));
+  auto no_execute = [&](const char* n) { return s.taints(n).find(":NoExecute") != std::string::npos; };
+  auto settle = [&] {  // the monitors planned, and their writes had time to land
+    s.check();
+    std::this_thread::sleep_for(300ms);
+  };
 
   for (const char* n : {"n1", "n2", "n3"})
     s.cluster->kill_node(n);
+  s.controller_clock.advance(61);
+  s.check();
   for (const char* n : {"n1", "n2", "n3"}) {
     INFO(n);
     CHECK(hollow_cluster::eventually([&] { return s.node_ready(n) == "Unknown"; }));
@@ -200,38 +210,38 @@ TEST_CASE("node lifecycle: all three nodes lost at once evicts nothing (master d
       [&] { return s.taints(n) == "node.kubernetes.io/unreachable:NoSchedule "; }));
   }
   // Past every toleration (3 s): nobody is evicted; the pods are NotReady.
-  std::this_thread::sleep_for(5s);
+  s.controller_clock.advance(10);
+  settle();
   for (const char* n : {"n1", "n2", "n3"}) {
     const auto pod = std::string("web-") + n;
     INFO(pod);
+    CHECK(hollow_cluster::eventually([&] { return s.pod_condition(pod, "Ready") == "False"; }));
     CHECK_FALSE(s.cluster->pod("default", pod)->metadata().has_deletiontimestamp());
-    CHECK(s.pod_condition(pod, "Ready") == "False");
+    CHECK_FALSE(no_execute(n));
   }
 
-  // One node returns: master disruption ends; the two others are tainted at the zone's rate
-  // (0.1 nodes/s: the first at once, the second 10 s later).
+  // n1 returns (its heartbeat is new to the controller): master disruption mode ends.
+  s.session_clock.advance(61);
   s.cluster->restart_node({"n1"});
+  CHECK(hollow_cluster::eventually([&] { return s.node_ready("n1") == "True"; }));
   CHECK(hollow_cluster::eventually([&] {
     return s.logged("Controller detected that some Nodes are Ready. Exiting master disruption mode.");
   }));
-  CHECK(hollow_cluster::eventually([&] {
-    int tainted = 0;
-    for (const char* n : {"n2", "n3"})
-      tainted += s.taints(n).find(":NoExecute") != std::string::npos;
-    return tainted == 1;
-  }));
-  {
-    std::lock_guard<std::mutex> g(s.log_mu);
-    for (const auto& l : s.log)
-      UNSCOPED_INFO("log: " << l);
-  }
-  UNSCOPED_INFO("n2: " << s.taints("n2") << s.node_ready("n2") << " n3: " << s.taints("n3")
-                       << s.node_ready("n3") << " n1: " << s.node_ready("n1"));
-  std::this_thread::sleep_for(2s);
-  int tainted = 0;
-  for (const char* n : {"n2", "n3"})
-    tainted += s.taints(n).find(":NoExecute") != std::string::npos;
-  CHECK(tainted == 1);
+  // The zone's rate (0.1 nodes/s) starts from an empty bucket, as Kubernetes' SwapLimiter: no
+  // node is tainted before 10 s of the controller's clock, then one, then the other 10 s later.
+  settle();
+  CHECK_FALSE(no_execute("n2"));
+  CHECK_FALSE(no_execute("n3"));
+  s.controller_clock.advance(10);
+  s.check();
+  CHECK(hollow_cluster::eventually([&] { return no_execute("n2") || no_execute("n3"); }));
+  settle();
+  CHECK(no_execute("n2") != no_execute("n3"));  // exactly one
+  s.controller_clock.advance(10);
+  s.check();
+  CHECK(hollow_cluster::eventually([&] { return no_execute("n2") && no_execute("n3"); }));
+  CHECK(s.node_ready("n1") == "True");
+  CHECK_FALSE(no_execute("n1"));
 }
 
 TEST_CASE("node lifecycle: one of three nodes lost: its pods are evicted by their tolerations",

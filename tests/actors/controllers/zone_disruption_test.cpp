@@ -113,9 +113,20 @@ TEST_CASE("zone disruption: the tainting queue releases nodes in order at the zo
   q.set_rate(0.0, at_ms(30000));
   CHECK(q.release(at_ms(1000000)).empty());
   CHECK(q.next_release(at_ms(1000000)) == std::nullopt);
-  // Back to normal: a new bucket, full.
+  // Back to normal: a new bucket, drained because the old one (rate 0) had no token: the first
+  // node leaves one period later (SwapLimiter).
   q.set_rate(0.1, at_ms(1000000));
-  CHECK(q.release(at_ms(1000000)) == std::vector<std::string>{"n3"});
+  CHECK(q.release(at_ms(1000000)).empty());
+  CHECK(q.next_release(at_ms(1000000)) == at_ms(1010000));
+  CHECK(q.release(at_ms(1010000)) == std::vector<std::string>{"n3"});
+  // A change while the bucket has a token keeps one: the new bucket is full.
+  q.add("n4", at_ms(1030000));
+  q.set_rate(0.01, at_ms(1030000));  // 10 s passed: the 0.1/s bucket had its token again
+  CHECK(q.release(at_ms(1030000)) == std::vector<std::string>{"n4"});
+  // The same rate again changes nothing (the token taken stays taken).
+  q.add("n5", at_ms(1030000));
+  q.set_rate(0.01, at_ms(1030000));
+  CHECK(q.release(at_ms(1030000)).empty());
 }
 
 TEST_CASE("zone disruption: handleDisruption's transitions", "[lifecycle][zones]") {
