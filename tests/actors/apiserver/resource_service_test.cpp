@@ -324,7 +324,7 @@ TEST_CASE("a Node created with a status keeps it, a Deployment's status is dropp
   CHECK(dynamic_cast<const troupe::apps::v1::Deployment&>(*dep->object).status().replicas() == 0);
 }
 
-TEST_CASE("create merges a pod's matchLabelKeys into its anti-affinity selector; an update does not again",
+TEST_CASE("create merges a pod's matchLabelKeys into its anti-affinity selector, an update does not again",
           "[unit][apiserver]") {
   fixture f;
   f.namespace_("demo");

@@ -321,7 +321,7 @@ TEST_CASE("server --percentage-of-nodes-to-score: flag, YAML key, range", "[unit
   CHECK(srv::help_text().find("--percentage-of-nodes-to-score PERCENT") != std::string::npos);
 }
 
-TEST_CASE("server --terminated-pod-gc-threshold: flag, YAML key, bad values; PodGC timings by profile",
+TEST_CASE("server --terminated-pod-gc-threshold: flag, YAML key, bad values, and PodGC timings by profile",
           "[unit][server]") {
   using A = srv::parse_outcome::action;
   CHECK(srv::parse_server_args({}).config.terminated_pod_gc_threshold == 12500);
