@@ -59,4 +59,12 @@ v1::Event eviction_event(const v1::Pod& pod, bool cancelled, config::timestamp n
                           now);
 }
 
+config::timestamp unique_event_time(config::timestamp now, int64_t& last_ns) {
+  int64_t ns = now.seconds * 1000000000LL + now.nanos;
+  if (ns <= last_ns)
+    ns = last_ns + 1;
+  last_ns = ns;
+  return {ns / 1000000000LL, static_cast<int32_t>(ns % 1000000000LL)};
+}
+
 } // namespace troupe::controllers

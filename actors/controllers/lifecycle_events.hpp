@@ -27,6 +27,11 @@ core::v1::Event controller_event(core::v1::ObjectReference involved, const char*
                                  const char* type, const std::string& reason,
                                  const std::string& message, config::timestamp now);
 
+/// An Event time its recorder has not used yet: `now`, or 1 ns after the last one (`last_ns`,
+/// updated) when the clock has not moved. Event names carry the time in nanoseconds, and a fake
+/// clock stands still.
+config::timestamp unique_event_time(config::timestamp now, int64_t& last_ns);
+
 /// `new_status` is "NodeNotReady" or "NodeReady".
 core::v1::Event node_status_event(const core::v1::Node& node, const std::string& new_status,
                                   config::timestamp now);

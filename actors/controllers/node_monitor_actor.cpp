@@ -3,12 +3,14 @@
 // in node_health.cpp and taint_eviction.cpp.
 #include "actors/controllers/node_monitor_actor.hpp"
 
+
 #include <caf/all.hpp>
 
 #include <map>
 #include <optional>
 #include <set>
 
+#include "actors/controllers/record_event.hpp"
 #include "actors/controllers/lifecycle_events.hpp"
 #include "actors/controllers/namespace_cleanup.hpp"
 #include "actors/controllers/taint_eviction.hpp"
@@ -24,7 +26,6 @@ namespace v1 = troupe::core::v1;
 
 const config::kind_info& nodes_kind() { return *config::find_kind("v1", "Node"); }
 const config::kind_info& pods_kind() { return *config::find_kind("v1", "Pod"); }
-const config::kind_info& events_kind() { return *config::find_kind("v1", "Event"); }
 
 struct pod_work {
   bool in_flight = false;
@@ -60,21 +61,12 @@ std::shared_ptr<const v1::Node> as_node(const store::stored_object& o) {
   return std::static_pointer_cast<const v1::Node>(o.object);
 }
 
-// Event names carry the time in nanoseconds: never twice the same (a fake clock stands still).
 config::timestamp event_time(self_ptr self) {
-  auto now = self->state.opts.clock();
-  int64_t ns = now.seconds * 1000000000LL + now.nanos;
-  if (ns <= self->state.last_event_ns)
-    ns = self->state.last_event_ns + 1;
-  self->state.last_event_ns = ns;
-  return {ns / 1000000000LL, static_cast<int32_t>(ns % 1000000000LL)};
+  return unique_event_time(self->state.opts.clock(), self->state.last_event_ns);
 }
 
 void record(self_ptr self, v1::Event event) {
-  auto obj = std::make_shared<v1::Event>(std::move(event));
-  self->request(self->state.opts.store, self->state.opts.request_timeout,
-                store_create{&events_kind(), obj})
-    .then([](store::write_result&) {}, [](caf::error&) {});  // events are best effort
+  record_event(self, self->state.opts.store, self->state.opts.request_timeout, std::move(event));
 }
 
 bool has_no_execute_taint(const v1::Node& node) {

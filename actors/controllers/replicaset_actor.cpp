@@ -2,11 +2,14 @@
 // through the store's replies and share one state; the decisions are in replicaset_plan.cpp.
 #include "actors/controllers/replicaset_actor.hpp"
 
+
 #include <caf/all.hpp>
 
 #include <map>
 #include <random>
 
+#include "actors/controllers/lifecycle_events.hpp"
+#include "actors/controllers/record_event.hpp"
 #include "actors/controllers/namespace_cleanup.hpp"
 #include "actors/controllers/node_health.hpp"
 #include "actors/controllers/replica_expectations.hpp"
@@ -24,7 +27,6 @@ namespace v1 = troupe::core::v1;
 using rs_ptr = std::shared_ptr<const apps::v1::ReplicaSet>;
 
 const config::kind_info& pods_kind() { return *config::find_kind("v1", "Pod"); }
-const config::kind_info& events_kind() { return *config::find_kind("v1", "Event"); }
 const config::kind_info& replicasets_kind() { return *config::find_kind("apps/v1", "ReplicaSet"); }
 
 constexpr int max_name_attempts = 5;
@@ -75,19 +77,11 @@ std::function<void()> join(size_t n, step_fn next) {
 }
 
 config::timestamp event_time(self_ptr self) {
-  auto now = self->state.opts.clock();
-  int64_t ns = now.seconds * 1000000000LL + now.nanos;
-  if (ns <= self->state.last_event_ns)
-    ns = self->state.last_event_ns + 1;
-  self->state.last_event_ns = ns;
-  return {ns / 1000000000LL, static_cast<int32_t>(ns % 1000000000LL)};
+  return unique_event_time(self->state.opts.clock(), self->state.last_event_ns);
 }
 
 void record(self_ptr self, v1::Event event) {
-  auto obj = std::make_shared<v1::Event>(std::move(event));
-  self->request(self->state.opts.store, self->state.opts.request_timeout,
-                store_create{&events_kind(), obj})
-    .then([](store::write_result&) {}, [](caf::error&) {});  // events are best effort
+  record_event(self, self->state.opts.store, self->state.opts.request_timeout, std::move(event));
 }
 
 std::string message_of(const caf::error& e) { return to_status(e).message(); }
