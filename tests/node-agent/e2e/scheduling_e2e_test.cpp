@@ -1,9 +1,11 @@
 // Scheduling on the local cluster's shape (issue 6): a real troupe-server (--profile fast) and two
 // troupe-node agents, each on its own private containerd (own bridge and subnet), driven with
-// real kubectl 1.32: nodeSelector follows `kubectl label nodes`, required anti-affinity spreads
-// and leaves the excess Pending with kube-scheduler's text, `kubectl taint` NoSchedule keeps new
-// pods off, and a node whose troupe-node and containerd are stopped goes NotReady, its pod is
-// evicted (STATUS Unknown) and a new pod runs on the other node.
+// real kubectl 1.32: nodeSelector follows `kubectl label nodes` (--overwrite too), nodeName pins,
+// pod affinity co-locates, required node affinity waits for a label and preferred falls back,
+// required anti-affinity spreads and leaves the excess Pending with kube-scheduler's text,
+// `kubectl taint` NoSchedule keeps new pods off and NoExecute evicts, and a node whose troupe-node
+// and containerd are stopped goes NotReady, its pods are evicted (STATUS Unknown) and a
+// ReplicaSet's pod is recreated on the other node.
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -64,7 +66,7 @@ const std::string web_anti_affinity =
 
 } // namespace
 
-TEST_CASE("scheduling on two containerd nodes: selectors, anti-affinity, taints, a lost node",
+TEST_CASE("scheduling on two containerd nodes: selectors, affinity, anti-affinity, taints, a lost node",
           "[e2e][integration][scheduler]") {
   if (auto why = pod_e2e_missing(); !why.empty()) {
     WARN("skipped: " << why);
@@ -84,6 +86,47 @@ TEST_CASE("scheduling on two containerd nodes: selectors, anti-affinity, taints,
   CHECK(c.running_on("ssd", "node2"));
   CHECK(c.kubectl("describe pod ssd -n e2e").output.find("Successfully assigned e2e/ssd to node2") !=
         std::string::npos);
+
+  // `kubectl label --overwrite` takes node2 out of the selector: a new ssd pod waits, then goes to
+  // node1 once it is labelled (the one already running stays: IgnoredDuringExecution).
+  REQUIRE(c.kubectl("label nodes node2 disk=hdd --overwrite").code == 0);
+  REQUIRE(c.create(sleeper("ssd-2", "", "  nodeSelector:\n    disk: ssd\n")).code == 0);
+  CHECK(eventually([&] {
+    return c.pod("ssd-2", "{.status.conditions[?(@.type==\"PodScheduled\")].reason}") == "Unschedulable";
+  }, std::chrono::seconds(30)));
+  REQUIRE(c.kubectl("label nodes node1 disk=ssd").code == 0);
+  CHECK(c.running_on("ssd-2", "node1"));
+  CHECK(c.pod("ssd", "{.spec.nodeName}") == "node2");
+
+  // nodeName pins a pod: it runs there and the scheduler records nothing for it.
+  REQUIRE(c.create(sleeper("pinned", "    app: anchor\n", "  nodeName: node2\n")).code == 0);
+  CHECK(c.running_on("pinned", "node2"));
+  CHECK(c.events("pinned").find("Scheduled:") == std::string::npos);
+
+  // Pod affinity co-locates with the labelled pod.
+  REQUIRE(c.create(sleeper("buddy", "",
+                           "  affinity:\n    podAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+                           "      - labelSelector:\n          matchLabels:\n            app: anchor\n"
+                           "        topologyKey: kubernetes.io/hostname\n")).code == 0);
+  CHECK(c.running_on("buddy", "node2"));
+
+  // Required node affinity no node meets: Pending with kube-scheduler's text until a node is
+  // labelled; preferred affinity no node meets falls back to any node.
+  REQUIRE(c.create(sleeper("zoned", "",
+                           "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n"
+                           "        nodeSelectorTerms:\n        - matchExpressions:\n"
+                           "          - {key: zone, operator: In, values: [z9]}\n")).code == 0);
+  REQUIRE(c.create(sleeper("hopeful", "",
+                           "  affinity:\n    nodeAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n"
+                           "      - weight: 50\n        preference:\n          matchExpressions:\n"
+                           "          - {key: zone, operator: In, values: [z8]}\n")).code == 0);
+  CHECK(eventually([&] {
+    return c.pod("zoned", "{.status.conditions[?(@.type==\"PodScheduled\")].message}") ==
+           "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.";
+  }, std::chrono::seconds(30)));
+  CHECK(eventually([&] { return c.pod("hopeful", "{.status.phase}") == "Running"; }, std::chrono::seconds(60)));
+  REQUIRE(c.kubectl("label nodes node1 zone=z9").code == 0);
+  CHECK(c.running_on("zoned", "node1"));
 
   // Required anti-affinity on two nodes: two run apart, the third stays Pending.
   for (auto name : {"web-1", "web-2", "web-3"})
@@ -113,6 +156,18 @@ TEST_CASE("scheduling on two containerd nodes: selectors, anti-affinity, taints,
   for (auto name : {"t-1", "t-2", "t-3"})
     CHECK(c.running_on(name, "node2"));
   REQUIRE(c.kubectl("taint nodes node1 dedicated=infra:NoSchedule-").code == 0);
+
+  // `kubectl taint` NoExecute on node1: what runs there without a toleration is evicted.
+  REQUIRE(c.kubectl("taint nodes node1 drain=now:NoExecute").code == 0);
+  CHECK(eventually([&] {
+    return c.kubectl("get pod zoned -n e2e").output.find("NotFound") != std::string::npos;
+  }, std::chrono::seconds(60)));
+  CHECK(eventually([&] {
+    return c.events("zoned").find("TaintManagerEviction: Marking for deletion Pod e2e/zoned") !=
+           std::string::npos;
+  }, std::chrono::seconds(10)));
+  CHECK(c.pod("t-1", "{.spec.nodeName}") == "node2");  // node2's pods stay
+  REQUIRE(c.kubectl("taint nodes node1 drain=now:NoExecute-").code == 0);
 
   // A ReplicaSet of 2, spread over both nodes by preferred anti-affinity: its controller is what
   // recreates the pod node2 takes with it.
