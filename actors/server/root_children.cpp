@@ -124,6 +124,11 @@ std::vector<actor_child_spec> root_children(const server_context& context) {
   controllers::node_lifecycle_options lifecycle;
   lifecycle.health.grace = timings.node_monitor_grace_period;
   lifecycle.health.startup_grace = timings.node_startup_grace_period;
+  lifecycle.zones.node_eviction_rate = context.config.node_eviction_rate;
+  lifecycle.zones.secondary_node_eviction_rate = context.config.secondary_node_eviction_rate;
+  lifecycle.zones.unhealthy_zone_threshold = context.config.unhealthy_zone_threshold;
+  lifecycle.zones.large_cluster_size_threshold =
+    static_cast<int>(context.config.large_cluster_size_threshold);
   controllers.push_back({"node_lifecycle", restart_type::permanent,
                          [slot, lifecycle](caf::actor_system& sys) {
                            auto o = lifecycle;

@@ -1,5 +1,8 @@
 #include "actors/server/server_config.hpp"
 
+#include <cmath>
+#include <cstdlib>
+
 #include <yaml-cpp/yaml.h>
 
 #include "config/time_format.hpp"
@@ -89,6 +92,20 @@ std::string toleration_seconds(const std::string& value, std::optional<int64_t>&
   return {};
 }
 
+// A decimal number in [low, high], whole string, as the eviction rate flags take them.
+std::string number_in(const std::string& value, double low, double high, const char* range,
+                      double& field) {
+  char* end = nullptr;
+  const double v = value.empty() ? 0 : std::strtod(value.c_str(), &end);
+  if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(v) ||
+      value.find_first_of("xXpPnN") != std::string::npos)
+    return "must be a number";
+  if (v < low || v > high)
+    return std::string("must be ") + range;
+  field = v;
+  return {};
+}
+
 // One row per setting: its flag, its YAML key, and how a value is checked and stored.
 struct setting {
   const char* flag;  // without the leading "--"
@@ -162,6 +179,32 @@ const setting settings[] = {
          std::stoi(v) > 100)
        return "not in valid range [0-100]";
      c.percentage_of_nodes_to_score = std::stoi(v);
+     return {};
+   }},
+  {"node-eviction-rate", "nodeEvictionRate", "RATE",
+   "nodes per second whose pods are evicted (NoExecute taint) in a healthy zone (default 0.1)",
+   false,
+   [](server_config& c, const std::string& v) {
+     return number_in(v, 0, 1e6, "0 or more", c.node_eviction_rate);
+   }},
+  {"secondary-node-eviction-rate", "secondaryNodeEvictionRate", "RATE",
+   "the same in an unhealthy zone of more than --large-cluster-size-threshold nodes (default 0.01)",
+   false,
+   [](server_config& c, const std::string& v) {
+     return number_in(v, 0, 1e6, "0 or more", c.secondary_node_eviction_rate);
+   }},
+  {"unhealthy-zone-threshold", "unhealthyZoneThreshold", "FRACTION",
+   "a zone with this fraction of its nodes not ready (and more than 2) is unhealthy (default 0.55)",
+   false,
+   [](server_config& c, const std::string& v) {
+     return number_in(v, 0, 1, "between 0 and 1", c.unhealthy_zone_threshold);
+   }},
+  {"large-cluster-size-threshold", "largeClusterSizeThreshold", "COUNT",
+   "an unhealthy zone of at most this many nodes evicts nothing (default 50)", false,
+   [](server_config& c, const std::string& v) -> std::string {
+     if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
+       return "must be a whole number of nodes, 0 or more";
+     c.large_cluster_size_threshold = std::stoll(v);
      return {};
    }},
   {"terminated-pod-gc-threshold", "terminatedPodGCThreshold", "COUNT",

@@ -47,6 +47,12 @@ struct server_config {
   int percentage_of_nodes_to_score = 0;
   // PodGC: Succeeded/Failed pods kept before the oldest are deleted (0 = no limit).
   int64_t terminated_pod_gc_threshold = 12500;
+  // NoExecute tainting per zone (kube-controller-manager's flags; zone_disruption.hpp).
+  double node_eviction_rate = 0.1;             // nodes per second, healthy zone
+  double secondary_node_eviction_rate = 0.01;  // nodes per second, unhealthy large zone
+  double unhealthy_zone_threshold = 0.55;      // fraction of nodes not ready
+  int64_t large_cluster_size_threshold = 50;   // nodes
+
 
   std::string kubeconfig_path() const { return data_dir + "/admin.kubeconfig"; }
 };

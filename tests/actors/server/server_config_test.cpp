@@ -349,3 +349,43 @@ TEST_CASE("server --terminated-pod-gc-threshold: flag, YAML key, bad values, and
   CHECK(srv::resolve_node_lifecycle(normal).pod_gc_period == std::chrono::seconds(20));
   CHECK(srv::resolve_node_lifecycle(normal).pod_gc_quarantine == std::chrono::seconds(40));
 }
+
+TEST_CASE("server eviction rate flags: defaults as kube-controller-manager, flags, YAML keys, bad values",
+          "[unit][server]") {
+  using A = srv::parse_outcome::action;
+  auto d = srv::parse_server_args({}).config;
+  CHECK(d.node_eviction_rate == 0.1);
+  CHECK(d.secondary_node_eviction_rate == 0.01);
+  CHECK(d.unhealthy_zone_threshold == 0.55);
+  CHECK(d.large_cluster_size_threshold == 50);
+  auto out = srv::parse_server_args({"--node-eviction-rate", "0.5", "--secondary-node-eviction-rate=0",
+                                     "--unhealthy-zone-threshold", "1", "--large-cluster-size-threshold", "10"});
+  INFO(out.error);
+  REQUIRE(out.what == A::run);
+  CHECK(out.config.node_eviction_rate == 0.5);
+  CHECK(out.config.secondary_node_eviction_rate == 0);
+  CHECK(out.config.unhealthy_zone_threshold == 1);
+  CHECK(out.config.large_cluster_size_threshold == 10);
+  srv::server_config c;
+  REQUIRE(srv::apply_yaml("nodeEvictionRate: 2\nunhealthyZoneThreshold: 0.3\n", "f.yaml", c) == "");
+  CHECK(c.node_eviction_rate == 2);
+  CHECK(c.unhealthy_zone_threshold == 0.3);
+  struct bad {
+    const char* flag;
+    const char* value;
+    const char* why;
+  };
+  for (const auto& b : std::vector<bad>{{"node-eviction-rate", "fast", "must be a number"},
+                                        {"node-eviction-rate", "-1", "must be 0 or more"},
+                                        {"node-eviction-rate", "nan", "must be a number"},
+                                        {"secondary-node-eviction-rate", "", "must be a number"},
+                                        {"unhealthy-zone-threshold", "1.5", "must be between 0 and 1"},
+                                        {"large-cluster-size-threshold", "5.5",
+                                         "must be a whole number of nodes, 0 or more"}}) {
+    INFO(b.flag << "=" << b.value);
+    auto r = srv::parse_server_args({std::string("--") + b.flag + "=" + b.value});
+    REQUIRE(r.what == A::fail);
+    CHECK(r.error == std::string("invalid argument \"") + b.value + "\" for \"--" + b.flag + "\" flag: " + b.why);
+  }
+  CHECK(srv::help_text().find("--unhealthy-zone-threshold FRACTION") != std::string::npos);
+}
