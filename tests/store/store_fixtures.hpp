@@ -13,6 +13,7 @@
 #include <string>
 
 #include "config/kinds.hpp"
+#include "config/label_selector.hpp"
 #include "store/object_meta.hpp"
 #include "store/object_store.hpp"
 #include "tests/config/object_factories.hpp"
@@ -94,6 +95,13 @@ T as(const store::stored_object& o) {
 }
 
 inline config::timestamp at(int64_t seconds) { return config::timestamp{seconds, 0}; }
+
+/// A label selector from its text form ("app=web"); the test fails if it does not parse.
+inline config::label_selector labels(const std::string& text) {
+  auto r = config::parse_label_selector(text);
+  REQUIRE(r);
+  return *r.value;
+}
 
 inline const std::string& name_of(const google::protobuf::Message& m) {
   return store::object_meta(m).name();

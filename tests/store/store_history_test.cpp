@@ -19,12 +19,6 @@ using strings = std::vector<std::string>;
 
 namespace {
 
-config::label_selector labels(const std::string& text) {
-  auto r = config::parse_label_selector(text);
-  REQUIRE(r);
-  return *r.value;
-}
-
 // The database underneath a closed store, opened raw: handles 0 objects, 1 history, 2 meta.
 struct raw_db {
   rocksdb::DB* db = nullptr;

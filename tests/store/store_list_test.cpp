@@ -17,12 +17,6 @@ std::vector<std::string> names(const store::list_result& r) {
   return out;
 }
 
-config::label_selector labels(const std::string& text) {
-  auto r = config::parse_label_selector(text);
-  REQUIRE(r);
-  return *r.value;
-}
-
 config::field_selector fields(const std::string& text) {
   auto r = config::parse_field_selector(text);
   REQUIRE(r);

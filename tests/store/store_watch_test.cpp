@@ -16,12 +16,6 @@ using strings = std::vector<std::string>;
 
 namespace {
 
-config::label_selector labels(const std::string& text) {
-  auto r = config::parse_label_selector(text);
-  REQUIRE(r);
-  return *r.value;
-}
-
 std::string rv(int64_t base, int64_t offset) { return std::to_string(base + offset); }
 
 } // namespace

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <netinet/in.h>
 #include <sstream>
 #include <string>
@@ -22,6 +23,18 @@
 #include <vector>
 
 namespace troupe::testing {
+
+/// Polls `check` every 200 ms until it is true or `timeout` passes (the end-to-end tests' wait).
+inline bool eventually(const std::function<bool()>& check,
+                       std::chrono::seconds timeout = std::chrono::seconds(60)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (check())
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return check();
+}
 
 inline std::string build_dir() {
   return std::filesystem::read_symlink("/proc/self/exe").parent_path().parent_path().string();

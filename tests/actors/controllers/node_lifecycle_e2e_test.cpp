@@ -20,16 +20,6 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
-bool wait_until(const std::function<bool()>& check, std::chrono::seconds timeout) {
-  const auto deadline = steady::now() + timeout;
-  while (steady::now() < deadline) {
-    if (check())
-      return true;
-    std::this_thread::sleep_for(200ms);
-  }
-  return check();
-}
-
 double seconds_since(steady::time_point t) {
   return std::chrono::duration<double>(steady::now() - t).count();
 }
@@ -76,7 +66,7 @@ TEST_CASE("node lifecycle: a killed node goes Unknown, its pod is evicted, the n
 
   std::ofstream(server.dir + "/pod.yaml") << pod_manifest;
   REQUIRE(server.kubectl("apply -f " + server.dir + "/pod.yaml").code == 0);
-  REQUIRE(wait_until([&] { return jsonpath("pod web", "{.status.phase}") == "Running"; }, 30s));
+  REQUIRE(eventually([&] { return jsonpath("pod web", "{.status.phase}") == "Running"; }, 30s));
   // The fast profile's admission default.
   CHECK(jsonpath("pod web", "{.spec.tolerations[?(@.key==\"node.kubernetes.io/unreachable\")]"
                             ".tolerationSeconds}") == "5");
@@ -87,7 +77,7 @@ TEST_CASE("node lifecycle: a killed node goes Unknown, its pod is evicted, the n
 
   const auto killed = steady::now();
   node.kill9();
-  bool unknown = wait_until([&] { return ready() == "Unknown"; }, 30s);
+  bool unknown = eventually([&] { return ready() == "Unknown"; }, 30s);
   const double to_unknown = seconds_since(killed);
   INFO(slurp(server.log()));
   REQUIRE(unknown);
@@ -95,16 +85,16 @@ TEST_CASE("node lifecycle: a killed node goes Unknown, its pod is evicted, the n
         "NodeStatusUnknown");
   // The NoExecute taint comes in a write of its own, when the zone's rate lets it (at once: the
   // zone's first).
-  CHECK(wait_until([&] { return jsonpath("node lost1", "{.spec.taints[*].effect}") == "NoSchedule NoExecute"; },
+  CHECK(eventually([&] { return jsonpath("node lost1", "{.spec.taints[*].effect}") == "NoSchedule NoExecute"; },
                    10s));
   CHECK(jsonpath("node lost1", "{.spec.taints[*].key}") ==
         "node.kubernetes.io/unreachable node.kubernetes.io/unreachable");
-  CHECK(wait_until(
+  CHECK(eventually(
     [&] { return jsonpath("pod web", "{.status.conditions[?(@.type==\"Ready\")].status}") == "False"; },
     10s));
 
   // After the toleration: STATUS Unknown (NodeLost + deletionTimestamp), as kubectl prints it.
-  bool evicted = wait_until([&] {
+  bool evicted = eventually([&] {
     auto r = server.kubectl("get pod web --no-headers");
     return r.code == 0 && r.output.find(" Unknown ") != std::string::npos;
   }, 30s);
@@ -125,12 +115,12 @@ TEST_CASE("node lifecycle: a killed node goes Unknown, its pod is evicted, the n
   // The node comes back: the evicted pod is finished and gone, the Node Ready and untainted.
   const auto restarted = steady::now();
   REQUIRE(node.start());
-  bool gone = wait_until(
+  bool gone = eventually(
     [&] { return server.kubectl("get pod web").output.find("NotFound") != std::string::npos; }, 60s);
   INFO(slurp(node.log()));
   CHECK(gone);
-  CHECK(wait_until([&] { return ready() == "True"; }, 30s));
-  CHECK(wait_until([&] { return jsonpath("node lost1", "{.spec.taints}").empty(); }, 30s));
+  CHECK(eventually([&] { return ready() == "True"; }, 30s));
+  CHECK(eventually([&] { return jsonpath("node lost1", "{.spec.taints}").empty(); }, 30s));
   std::cout << "node lifecycle e2e: restart -> evicted pod gone and node Ready, untainted "
             << seconds_since(restarted) << " s" << std::endl;
   CHECK(node.stop() == 0);

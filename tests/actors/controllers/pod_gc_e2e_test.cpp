@@ -16,16 +16,6 @@ using namespace troupe::testing;
 
 namespace {
 
-bool eventually(const std::function<bool()>& check, std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (check())
-      return true;
-    std::this_thread::sleep_for(200ms);
-  }
-  return check();
-}
-
 const char* pod_manifest = R"(apiVersion: v1
 kind: Pod
 metadata: {name: stranded, namespace: default}

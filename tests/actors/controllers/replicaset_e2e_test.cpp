@@ -21,16 +21,6 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
-bool wait_until(const std::function<bool()>& check, std::chrono::seconds timeout) {
-  const auto deadline = steady::now() + timeout;
-  while (steady::now() < deadline) {
-    if (check())
-      return true;
-    std::this_thread::sleep_for(200ms);
-  }
-  return check();
-}
-
 const char* rs_manifest = R"(apiVersion: apps/v1
 kind: ReplicaSet
 metadata: {name: web, namespace: default}
@@ -112,7 +102,7 @@ TEST_CASE("replicaset: a killed node's pod is recreated by its ReplicaSet on the
     return true;
   };
   INFO(slurp(server.log()));
-  REQUIRE(wait_until([&] { return running_on(""); }, 60s));
+  REQUIRE(eventually([&] { return running_on(""); }, 60s));
   CHECK(server.kubectl("get rs web -o 'jsonpath={.status.readyReplicas}'").output == "2");
 
   const auto first = active().at(0);
@@ -121,14 +111,14 @@ TEST_CASE("replicaset: a killed node's pod is recreated by its ReplicaSet on the
   const auto killed = steady::now();
   victim.kill9();
 
-  bool replaced = wait_until([&] { return running_on(survivor); }, 90s);
+  bool replaced = eventually([&] { return running_on(survivor); }, 90s);
   const double delay = std::chrono::duration<double>(steady::now() - killed).count();
   REQUIRE(replaced);
   // The evicted pod stays, Terminating (kubectl: STATUS Unknown), while its node is away.
   auto old = server.kubectl("get pod " + first[0] + " --no-headers");
   CHECK(old.code == 0);
   CHECK(old.output.find(" Unknown ") != std::string::npos);
-  CHECK(wait_until([&] {
+  CHECK(eventually([&] {
     return server.kubectl("get rs web -o 'jsonpath={.status.replicas} {.status.readyReplicas}'").output ==
            "2 2";
   }, 30s));

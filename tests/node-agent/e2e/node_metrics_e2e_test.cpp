@@ -14,16 +14,6 @@ using namespace troupe::testing;
 
 namespace {
 
-bool eventually(const std::function<bool()>& check, std::chrono::seconds timeout = 30s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (check())
-      return true;
-    std::this_thread::sleep_for(200ms);
-  }
-  return check();
-}
-
 const char* probed_pod = R"(apiVersion: v1
 kind: Pod
 metadata: {name: probed, namespace: default}
@@ -62,7 +52,7 @@ TEST_CASE("troupe-node /metrics: kubelet pod start, CRI operations, probe result
     return r.code == 0 && r.output == "True";
   };
   INFO(slurp(node.log()));
-  REQUIRE(eventually(ready));
+  REQUIRE(eventually(ready, 30s));
 
   const std::string url = "http://127.0.0.1:" + std::to_string(node.metrics_port) + "/metrics";
   std::string text;
@@ -70,7 +60,7 @@ TEST_CASE("troupe-node /metrics: kubelet pod start, CRI operations, probe result
   eventually([&] {
     text = sh("curl -s " + url).output;
     return text.find("prober_probe_total{") != std::string::npos;
-  });
+  }, 30s);
   INFO(text);
   auto has = [&](const std::string& s) { return text.find(s) != std::string::npos; };
   CHECK(has("# TYPE kubelet_pod_start_duration_seconds histogram"));
@@ -97,7 +87,7 @@ TEST_CASE("troupe-node /metrics: kubelet pod start, CRI operations, probe result
   CHECK(eventually([&] {
     text = sh("curl -s " + url).output;
     return text.find("kubelet_running_pods 0") != std::string::npos;
-  }));
+  }, 30s));
   CHECK(text.find("pod=\"probed\"") == std::string::npos);
   CHECK(text.find("kubelet_started_pods_total 1") != std::string::npos);
   CHECK(node.stop() == 0);

@@ -16,18 +16,6 @@
 
 namespace troupe::testing {
 
-/// Polls `check` every 200 ms until it is true or `timeout` passes.
-inline bool eventually(const std::function<bool()>& check,
-                       std::chrono::seconds timeout = std::chrono::seconds(60)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (check())
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return check();
-}
-
 /// Why the pod e2e tests cannot run here ("" = they can).
 inline std::string pod_e2e_missing() {
   if (auto why = missing_prerequisite(); !why.empty())
