@@ -1,5 +1,7 @@
 #include "store/engine_store.hpp"
 
+#include <pthread.h>
+
 #include <optional>
 #include <unordered_map>
 
@@ -27,6 +29,12 @@ engine_store::~engine_store() {
   queue_cv_.notify_all();
   if (committer_.joinable()) committer_.join();  // writes queued before are still written
   if (syncer_.joinable()) syncer_.join();
+  {
+    std::lock_guard<std::mutex> lock(reap_mu_);
+    reap_stopping_ = true;
+  }
+  reap_cv_.notify_all();
+  if (reaper_.joinable()) reaper_.join();
   log_->close_all(status::closed("the store at " + engine_->name() + " was closed"));
 }
 
@@ -83,8 +91,19 @@ status engine_store::start() {
   disk_compacted_ = rec.compacted;
   revision_.store(rec.revision);
   planned_rev_ = rec.revision;
-  syncer_ = std::thread([this] { sync_loop(); });
-  committer_ = std::thread([this] { commit_loop(); });
+  // Named for top -H, perf and gdb (15 characters at most).
+  reaper_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "store-reap");
+    reap_loop();
+  });
+  syncer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "store-commit");
+    sync_loop();
+  });
+  committer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "store-plan");
+    commit_loop();
+  });
   return status::ok();
 }
 

@@ -16,8 +16,9 @@
 // durable. A blocking writer waits on a semaphore
 // of its own; the commit thread wakes the first of a group's blocked writers and each woken
 // writer wakes two more (a binary tree), so the wake-ups are spread over the cores instead of
-// serialising the commit thread. History events a commit drops are freed by the first writer
-// woken or, when none is blocked, by stage 1 (stage 2 is the busier thread).
+// serialising the commit thread. What the stages let go of (history events trimmed off the
+// window, decoded objects evicted from the recent cache) is freed by a third thread, the reaper:
+// destroying a Pod is hundreds of frees, and on either stage it would hold up the pipeline.
 
 #include <semaphore.h>
 
@@ -101,7 +102,6 @@ private:
     sem_t wake;
     std::shared_ptr<std::vector<submission*>> wake_list;
     size_t wake_index = 0;
-    std::vector<std::shared_ptr<const history_event>> garbage;  // for the caller to free
   };
   struct current_state {
     std::shared_ptr<const google::protobuf::Message> object;  // null: no object
@@ -117,6 +117,13 @@ private:
   void enqueue(submission* s);
   void run_blocking(submission& s);
   // A group planned by stage 1, for stage 2 to commit.
+  // What the write path lets go of: history events trimmed off the window and decoded objects
+  // evicted from recent_. Freed by the reaper thread (a Pod is hundreds of frees).
+  struct garbage {
+    std::vector<event_log::event_ptr> events;
+    std::vector<current_state> states;
+    bool empty() const { return events.empty() && states.empty(); }
+  };
   struct planned_batch {
     uint64_t seq = 0;
     std::vector<pending_write*> group;
@@ -132,11 +139,14 @@ private:
   void commit_loop();
   void sync_loop();
   void plan_group(planned_batch& b);
-  void remember(const std::string& key, current_state cur, uint64_t seq);
+  void remember(const std::string& key, current_state cur, uint64_t seq,
+                std::vector<current_state>* evicted);
   void commit_planned(planned_batch& b, std::vector<event_log::event_ptr>* trimmed);
-  void commit_and_finish(planned_batch& b, std::vector<event_log::event_ptr>& trimmed);
-  void finish_group(std::vector<pending_write*>& group,
-                    std::vector<event_log::event_ptr>& trimmed);
+  void commit_and_finish(planned_batch& b);
+  void finish_group(std::vector<pending_write*>& group);
+  /// Hands `g` to the reaper thread (reap_loop), which frees it.
+  void discard(garbage&& g);
+  void reap_loop();
   status read_current(const pending_write& w, current_state* out);
   status failure() const;
   status check_kind(const config::kind_info& kind) const;
@@ -167,8 +177,14 @@ private:
   std::deque<std::unique_ptr<planned_batch>> sync_queue_;
   bool sync_stopping_ = false;
   bool sync_busy_ = false;  // a group is being committed (by stage 2, or inline by stage 1)
-  std::vector<event_log::event_ptr> garbage_;  // dropped events stage 2 leaves to stage 1
   std::thread syncer_;  // stage 2
+  // The reaper: frees what both stages discard, off their threads.
+  std::mutex reap_mu_;
+  std::condition_variable reap_cv_;
+  std::vector<garbage> reap_queue_;
+  bool reaper_waiting_ = false;
+  bool reap_stopping_ = false;
+  std::thread reaper_;
   std::atomic<uint64_t> committed_seq_{0};
   std::atomic<int64_t> revision_{0};  // the last revision committed
 

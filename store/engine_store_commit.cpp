@@ -49,7 +49,6 @@ void engine_store::run_blocking(submission& s) {
       if (child < list.size()) sem_post(&list[child]->wake);
   }
   sem_destroy(&s.wake);
-  s.garbage.clear();  // history events the commit dropped, freed here instead of on its thread
 }
 
 // Stage 1 (the commit thread): takes what is queued as a group, plans it and hands it to stage 2,
@@ -77,11 +76,9 @@ void engine_store::commit_loop() {
       std::lock_guard<std::mutex> lock(queue_mu_);
       more_queued = !queue_.empty();
     }
-    std::vector<event_log::event_ptr> garbage;
     bool inline_commit = false;
     {
       std::unique_lock<std::mutex> lock(sync_mu_);
-      garbage.swap(garbage_);
       if (!more_queued && !sync_busy_ && sync_queue_.empty()) {
         // Nothing else to plan and stage 2 idle: commit here, sparing a hand-over (a lone
         // writer's write would otherwise wake three threads in turn).
@@ -93,10 +90,8 @@ void engine_store::commit_loop() {
         sync_cv_.notify_all();
       }
     }
-    garbage.clear();  // history events stage 2 dropped, freed here instead of on its thread
     if (inline_commit) {
-      std::vector<event_log::event_ptr> trimmed;
-      commit_and_finish(*batch, trimmed);
+      commit_and_finish(*batch);
       std::lock_guard<std::mutex> lock(sync_mu_);
       sync_busy_ = false;
     }
@@ -110,16 +105,17 @@ void engine_store::commit_loop() {
 
 // Commits a planned group, marks it committed (stage 1 may forget its keys' recent states
 // then), and completes its writers: stage 2's work, done by stage 1 itself when idle.
-void engine_store::commit_and_finish(planned_batch& b, std::vector<event_log::event_ptr>& trimmed) {
-  commit_planned(b, &trimmed);
+void engine_store::commit_and_finish(planned_batch& b) {
+  garbage g;
+  commit_planned(b, &g.events);
   committed_seq_.store(b.seq);
-  finish_group(b.group, trimmed);
+  finish_group(b.group);
+  discard(std::move(g));
 }
 
 // Stage 2 (the sync thread): commits each planned group in one durable write, in plan order,
 // publishes its events, then completes its writers.
 void engine_store::sync_loop() {
-  std::vector<event_log::event_ptr> trimmed;
   for (;;) {
     std::unique_ptr<planned_batch> batch;
     {
@@ -131,24 +127,44 @@ void engine_store::sync_loop() {
       sync_busy_ = true;
       sync_cv_.notify_all();  // stage 1 may hand over the next group
     }
-    commit_and_finish(*batch, trimmed);
+    commit_and_finish(*batch);
     std::lock_guard<std::mutex> lock(sync_mu_);
     sync_busy_ = false;
-    // Dropped events no woken writer took: stage 1 frees them (this thread is the busier one).
-    if (!trimmed.empty()) {
-      if (garbage_.empty())
-        garbage_.swap(trimmed);
-      else
-        for (auto& e : trimmed) garbage_.push_back(std::move(e));
-      trimmed.clear();
-    }
   }
 }
 
-// Completes the submissions whose last write was in `group` (on the commit thread). The first
-// blocked writer woken takes `trimmed` and frees it in its own thread.
-void engine_store::finish_group(std::vector<pending_write*>& group,
-                                std::vector<event_log::event_ptr>& trimmed) {
+void engine_store::discard(garbage&& g) {
+  if (g.empty()) return;
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(reap_mu_);
+    reap_queue_.push_back(std::move(g));
+    wake = reaper_waiting_;
+    reaper_waiting_ = false;
+  }
+  if (wake) reap_cv_.notify_one();
+}
+
+// The reaper: frees what the stages discarded, a batch at a time, until stopped and drained.
+void engine_store::reap_loop() {
+  std::vector<garbage> batch;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(reap_mu_);
+      while (reap_queue_.empty() && !reap_stopping_) {
+        reaper_waiting_ = true;
+        reap_cv_.wait(lock);
+      }
+      reaper_waiting_ = false;
+      if (reap_queue_.empty()) return;
+      batch.swap(reap_queue_);
+    }
+    batch.clear();
+  }
+}
+
+// Completes the submissions whose last write was in `group` (on the commit thread).
+void engine_store::finish_group(std::vector<pending_write*>& group) {
   std::vector<submission*> finished;
   for (auto* w : group) {
     if (--w->owner->queued == 0) finished.push_back(w->owner);
@@ -179,10 +195,7 @@ void engine_store::finish_group(std::vector<pending_write*>& group,
   // and take the list with it).
   submission* root = blocked->empty() ? nullptr : blocked->front();
   blocked.reset();
-  if (root) {
-    root->garbage.swap(trimmed);
-    sem_post(&root->wake);
-  }
+  if (root) sem_post(&root->wake);
 }
 
 status engine_store::read_current(const pending_write& w, current_state* out) {
@@ -205,7 +218,8 @@ status engine_store::read_current(const pending_write& w, current_state* out) {
 // Stage 1: keeps `cur` as the latest state of `key` (newest last), then forgets the oldest
 // entries beyond store_options::recent_objects, never one stage 2 has not committed yet (reads of
 // later plans must see it before the engine has it).
-void engine_store::remember(const std::string& key, current_state cur, uint64_t seq) {
+void engine_store::remember(const std::string& key, current_state cur, uint64_t seq,
+                            std::vector<current_state>* evicted) {
   auto it = recent_.find(key);
   if (it == recent_.end()) {
     recent_order_.push_back(key);
@@ -219,6 +233,7 @@ void engine_store::remember(const std::string& key, current_state cur, uint64_t 
   while (recent_.size() > options_.recent_objects && !recent_order_.empty()) {
     auto oldest = recent_.find(recent_order_.front());
     if (oldest->second.seq > committed) break;  // not durable yet
+    evicted->push_back(std::move(oldest->second.state));
     recent_.erase(oldest);
     recent_order_.pop_front();
   }
@@ -297,7 +312,9 @@ void engine_store::plan_group(planned_batch& b) {
   }
   if (b.events.empty()) return;
   planned_rev_ = rev;
-  for (auto& [key, cur] : state) remember(key, std::move(cur), b.seq);
+  garbage evicted;
+  for (auto& [key, cur] : state) remember(key, std::move(cur), b.seq, &evicted.states);
+  discard(std::move(evicted));
   b.batch.revision = rev;
   // Drop history beyond the window, at most twice what this batch adds (plus a floor), so a
   // shrunken window is caught up over several commits instead of one long one.

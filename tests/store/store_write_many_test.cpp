@@ -1,6 +1,8 @@
 // object_store::write_many (both backends): each write has the outcome the single call would
 // give, in order, with consecutive revisions; a rejected write does not stop the others; the
 // writes share group commits.
+#include <thread>
+
 #include "tests/store/store_fixtures.hpp"
 
 using namespace troupe;
@@ -68,4 +70,27 @@ TEMPLATE_TEST_CASE("store: 500 writes in one write_many share a few group commit
     CHECK(r.ok());
   CHECK(s->stats().syncs - syncs <= 2);  // max_batch 1024: one, or two if a commit was running
   CHECK(s->revision() == 500);
+}
+
+TEMPLATE_TEST_CASE("store: an object past the history window and the recent cache is freed",
+                   "[unit][store]", memory_backend, rocksdb_backend) {
+  // The reaper thread frees what the write path lets go of; nothing else holds the object.
+  TestType backend;
+  store::store_options o;
+  o.history_window = 4;
+  o.recent_objects = 4;
+  auto s = backend.open(o);
+  std::weak_ptr<const google::protobuf::Message> first;
+  {
+    auto w = s->create(pods(), pod("demo", "first"), at(1700000000));
+    REQUIRE(w.ok());
+    first = w->object.object;
+  }
+  CHECK_FALSE(first.expired());  // in the history and the recent cache
+  for (int i = 0; i < 32; ++i) REQUIRE(s->create(pods(), pod("demo", "p" + std::to_string(i)), at(1700000001)).ok());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!first.expired() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK(first.expired());
+  CHECK(s->get(pods(), "demo", "first").ok());  // freed from memory, not from the store
 }
