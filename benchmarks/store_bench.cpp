@@ -3,7 +3,7 @@
 // the same concurrency with the same values: the protobuf bytes of a realistic Pod).
 // Prints one JSON object per line per figure; see docs/benchmarks.md for the fields.
 //
-// Usage: store_bench [--seconds S] [--quick] [--writers 1,16,256] [--backends a,b,c]
+// Usage: store_bench [--seconds S] [--warmup S] [--quick] [--writers 1,16,256] [--backends a,b,c]
 //                    [--client-threads N] [--list-pods N] [--watchers N] [--watch-events N]
 //                    [--etcd PATH] [--etcd-connections N] [--tmp DIR] [--help]
 // Backends: etcd, troupe-rocksdb, troupe-rocksdb-async, troupe-memory (the default set, in this
@@ -23,6 +23,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -92,6 +94,7 @@ const char* usage = R"(usage: store_bench [options]
   --writers 1,16,256     concurrent writers per write figure
   --backends a,b,...     etcd, troupe-rocksdb, troupe-rocksdb-async, troupe-memory (the default
                          set) and troupe-rocksdb-nosync
+  --warmup S             unmeasured seconds of writes before each write figure (default 0.5)
   --client-threads N     threads driving troupe-rocksdb-async (default 2): its W writers are W
                          writes in flight through write_async, not W threads
   --list-pods N          pods in the list figure (default 10000; 0 skips it)
@@ -130,6 +133,8 @@ options parse_options(int argc, char** argv) {
         o.writers.push_back(std::atoi(w.c_str()));
     } else if (a == "--backends")
       o.backends = split(value());
+    else if (a == "--warmup")
+      o.warmup_seconds = std::atof(value().c_str());
     else if (a == "--client-threads")
       o.client_threads = std::atoi(value().c_str());
     else if (a == "--list-pods")
@@ -276,6 +281,32 @@ std::string random_uid(std::mt19937_64& rng) {
   return s;
 }
 
+// User + system CPU seconds of another process so far (0 when unreadable).
+double process_cpu_seconds(pid_t pid) {
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr)
+    return 0;
+  char buf[1024];
+  size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = 0;
+  // Fields 14 and 15 (utime, stime, in clock ticks) follow the ")" that ends the command name.
+  const char* p = std::strrchr(buf, ')');
+  unsigned long long utime = 0, stime = 0;
+  if (p == nullptr ||
+      std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
+    return 0;
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// User + system CPU seconds of this process so far, every thread.
+double own_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Systems under test, driven identically by the measurements below.
 
@@ -310,6 +341,8 @@ public:
   virtual std::unique_ptr<watcher> watch_pods(const std::string& ns, std::string& error) = 0;
   /// Disk syncs so far, when the backend counts them (0 otherwise).
   virtual uint64_t syncs() const { return 0; }
+  /// CPU seconds used so far by the processes serving this backend other than this one (etcd's).
+  virtual double server_cpu_seconds() const { return 0; }
   /// True when the write figures drive submit_pod (W writes in flight from a few client threads)
   /// instead of create_pod from W threads.
   virtual bool async() const { return false; }
@@ -323,8 +356,8 @@ public:
 // stores.
 class etcd_backend : public backend {
 public:
-  etcd_backend(const pod_source& pods, const std::string& endpoint, int connections)
-      : pods_(pods), endpoint_(endpoint), client_(endpoint, connections) {}
+  etcd_backend(const pod_source& pods, const std::string& endpoint, int connections, pid_t pid)
+      : pods_(pods), endpoint_(endpoint), client_(endpoint, connections), pid_(pid) {}
   std::string name() const override { return "etcd"; }
   bool durable() const override { return true; }
   // etcd's own count of WAL syncs.
@@ -336,6 +369,8 @@ public:
     auto v = benchmarks::etcd::metric_value(*text, "etcd_disk_wal_fsync_duration_seconds_count");
     return v ? static_cast<uint64_t>(*v) : 0;
   }
+
+  double server_cpu_seconds() const override { return process_cpu_seconds(pid_); }
 
   std::string value_for(const std::string& ns, const std::string& name) {
     auto pod = pods_.make(ns, name);
@@ -397,6 +432,7 @@ private:
   const pod_source& pods_;
   std::string endpoint_;
   benchmarks::etcd::client client_;
+  pid_t pid_;
   std::mutex rng_mutex_;
   std::mt19937_64 rng_{42};
 };
@@ -667,7 +703,9 @@ void bench_writes(backend& b, int writers, const options& o, size_t value_bytes)
   };
   run(o.warmup_seconds, "warmup");
   uint64_t syncs_before = b.syncs();
+  const double cpu_before = own_cpu_seconds() + b.server_cpu_seconds();
   auto r = run(o.seconds, "writes");
+  const double cpu = own_cpu_seconds() + b.server_cpu_seconds() - cpu_before;
   uint64_t syncs = b.syncs() - syncs_before;
   if (!r.error.empty())
     fail(b.name() + " write failed at " + std::to_string(writers) + " writers: " + r.error);
@@ -697,6 +735,16 @@ void bench_writes(backend& b, int writers, const options& o, size_t value_bytes)
   emit(j, b.name(), "writes" + suffix);
   if (b.name() == "troupe-rocksdb" || b.name() == "troupe-rocksdb-async")
     rocksdb_writes[b.name()]["writes" + suffix] = j["value"].get<double>();
+
+  // CPU per acknowledged write: every thread of this process (clients, store) and, for etcd, its
+  // server process. On 2 cores this is what bounds the rate; it also tells the driving modes'
+  // own costs apart (256 blocking threads against a few client threads).
+  auto c = figure("cpu_per_write", b);
+  c["writers"] = writers;
+  driven(c);
+  c["value"] = r.synced_writes > 0 ? round_to(cpu / r.synced_writes * 1e6, 1) : 0.0;
+  c["unit"] = "us";
+  emit(c, b.name(), "cpu" + suffix);
 
   for (auto [metric, p] : {std::pair{"write_latency_p50", 0.50}, {"write_latency_p99", 0.99}}) {
     auto l = figure(metric, b);
@@ -870,8 +918,8 @@ int main(int argc, char** argv) {
       etcd_process = benchmarks::etcd::process::start(po, error);
       if (!etcd_process)
         fail("cannot start etcd: " + error);
-      backends.push_back(
-          std::make_unique<etcd_backend>(pods, etcd_process->endpoint(), o.etcd_connections));
+      backends.push_back(std::make_unique<etcd_backend>(pods, etcd_process->endpoint(),
+                                                        o.etcd_connections, etcd_process->pid()));
     } else if (name == "troupe-rocksdb" || name == "troupe-rocksdb-nosync" ||
                name == "troupe-rocksdb-async") {
       // -nosync (not run by default) acknowledges before the WAL is synced: the difference to
