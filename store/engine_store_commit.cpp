@@ -1,6 +1,6 @@
 // The write path of engine_store: the commit pipeline (store/engine_store.hpp explains it).
 // Writers queue submissions (enqueue, run_blocking); stage 1 plans groups (commit_loop,
-// read_current, remember, plan_group); stage 2 commits them (sync_loop, commit_planned); both
+// read_current, remember, plan_writes, close_group); stage 2 commits them (sync_loop, commit_planned); both
 // complete writers through finish_group. The public calls that build submissions are in
 // engine_store.cpp.
 #include "store/engine_store.hpp"
@@ -51,49 +51,69 @@ void engine_store::run_blocking(submission& s) {
   sem_destroy(&s.wake);
 }
 
-// Stage 1 (the commit thread): takes what is queued as a group, plans it and hands it to stage 2,
-// then plans the next group while stage 2 writes and syncs the previous one.
+// Stage 1 (the commit thread): plans queued writes as they come into the open group, and hands
+// that group to stage 2 as soon as stage 2 is free (or the group is full): meanwhile the writes
+// that arrive join it, so a group holds everything that came while the previous one committed,
+// already planned when stage 2 takes it.
 void engine_store::commit_loop() {
+  const size_t most = std::max<size_t>(options_.max_batch, 1);
+  std::unique_ptr<planned_batch> open;  // planned, not yet handed to stage 2
   for (;;) {
-    auto batch = std::make_unique<planned_batch>();
+    std::vector<pending_write*> chunk;
+    bool stage2_free = false, more_queued = false, stopping = false;
     {
       std::unique_lock<std::mutex> lock(queue_mu_);
-      while (queue_.empty() && !stopping_) {
+      // Sleep until there are writes to plan, or stage 2 is free for the open group.
+      while (queue_.empty() && !stopping_ && !(open && !committing_)) {
         committer_waiting_ = true;
         queue_cv_.wait(lock);
       }
       committer_waiting_ = false;
-      if (queue_.empty()) break;  // stopping, and everything queued was planned
-      const size_t most = std::max<size_t>(options_.max_batch, 1);
-      while (!queue_.empty() && batch->group.size() < most) {
-        batch->group.push_back(queue_.front());
+      const size_t room = most - (open ? open->group.size() : 0);
+      while (!queue_.empty() && chunk.size() < room) {
+        chunk.push_back(queue_.front());
         queue_.pop_front();
       }
+      stage2_free = !committing_;
+      more_queued = !queue_.empty();
+      stopping = stopping_;
+      if (stopping && chunk.empty() && !open) break;  // everything queued was committed
     }
-    plan_group(*batch);
-    bool more_queued = false;
-    {
-      std::lock_guard<std::mutex> lock(queue_mu_);
+    if (!chunk.empty()) {
+      if (!open) {
+        open = std::make_unique<planned_batch>();
+        open->seq = ++planned_seq_;
+      }
+      plan_writes(*open, chunk);
+    }
+    if (!open) continue;
+    const bool full = open->group.size() >= most;
+    if (!stage2_free) {
+      if (!full && !stopping) continue;  // gather more while stage 2 commits
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      while (committing_) {
+        committer_waiting_ = true;
+        queue_cv_.wait(lock);
+      }
+      committer_waiting_ = false;
       more_queued = !queue_.empty();
     }
-    bool inline_commit = false;
+    close_group(*open);
     {
-      std::unique_lock<std::mutex> lock(sync_mu_);
-      if (!more_queued && !sync_busy_ && sync_queue_.empty()) {
-        // Nothing else to plan and stage 2 idle: commit here, sparing a hand-over (a lone
-        // writer's write would otherwise wake three threads in turn).
-        sync_busy_ = inline_commit = true;
-      } else {
-        // At most one planned group waits for stage 2: meanwhile new writes gather for the next.
-        sync_cv_.wait(lock, [&] { return sync_queue_.empty(); });
-        sync_queue_.push_back(std::move(batch));
-        sync_cv_.notify_all();
-      }
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      committing_ = true;
     }
-    if (inline_commit) {
-      commit_and_finish(*batch);
+    if (!more_queued) {
+      // Nothing else to plan and stage 2 idle: commit here, sparing a hand-over (a lone
+      // writer's write would otherwise wake three threads in turn).
+      commit_and_finish(*open);
+      open.reset();
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      committing_ = false;
+    } else {
       std::lock_guard<std::mutex> lock(sync_mu_);
-      sync_busy_ = false;
+      sync_queue_.push_back(std::move(open));
+      sync_cv_.notify_one();
     }
   }
   {
@@ -124,12 +144,17 @@ void engine_store::sync_loop() {
       if (sync_queue_.empty()) return;
       batch = std::move(sync_queue_.front());
       sync_queue_.pop_front();
-      sync_busy_ = true;
-      sync_cv_.notify_all();  // stage 1 may hand over the next group
     }
     commit_and_finish(*batch);
-    std::lock_guard<std::mutex> lock(sync_mu_);
-    sync_busy_ = false;
+    batch.reset();
+    bool wake = false;
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      committing_ = false;  // stage 1 may hand over its open group
+      wake = committer_waiting_;
+      committer_waiting_ = false;
+    }
+    if (wake) queue_cv_.notify_one();
   }
 }
 
@@ -239,18 +264,20 @@ void engine_store::remember(const std::string& key, current_state cur, uint64_t 
   }
 }
 
-// Stage 1: plans every write of the group against the state as the earlier writes (of this group
-// and of planned groups not yet committed) leave it, and builds the group's durable batch.
-void engine_store::plan_group(planned_batch& b) {
-  b.seq = ++planned_seq_;
+// Stage 1: adds `chunk` to the open group `b`, planning each write against the state as the
+// earlier writes (of this group and of planned groups not yet committed) leave it, and adds
+// their records to the group's durable batch.
+void engine_store::plan_writes(planned_batch& b, const std::vector<pending_write*>& chunk) {
+  b.group.insert(b.group.end(), chunk.begin(), chunk.end());
   if (auto f = failure(); !f) {
-    for (auto* w : b.group) w->out = f;
+    for (auto* w : chunk) w->out = f;
     return;
   }
   std::map<std::string, current_state, std::less<>> state;
-  int64_t rev = planned_rev_;
+  const int64_t first_rev = planned_rev_;
+  int64_t rev = first_rev;
   const bool keep_history = engine_->keeps_history();
-  for (auto* w : b.group) {
+  for (auto* w : chunk) {
     auto it = state.find(w->key);
     if (it == state.end()) {
       current_state cur;
@@ -310,16 +337,22 @@ void engine_store::plan_group(planned_batch& b) {
     b.events.push_back(std::move(e));
     b.written.push_back(w);
   }
-  if (b.events.empty()) return;
+  if (rev == first_rev) return;  // nothing written
   planned_rev_ = rev;
   garbage evicted;
   for (auto& [key, cur] : state) remember(key, std::move(cur), b.seq, &evicted.states);
   discard(std::move(evicted));
   b.batch.revision = rev;
+}
+
+// Stage 1, as the open group goes to stage 2: the history it lets go of from disk.
+void engine_store::close_group(planned_batch& b) {
+  if (b.events.empty() || !engine_->keeps_history()) return;
+  const int64_t rev = b.batch.revision;
   // Drop history beyond the window, at most twice what this batch adds (plus a floor), so a
   // shrunken window is caught up over several commits instead of one long one.
   const int64_t target = rev - static_cast<int64_t>(std::max<size_t>(options_.history_window, 1));
-  if (keep_history && target > disk_compacted_) {
+  if (target > disk_compacted_) {
     const int64_t most = std::max<int64_t>(2 * static_cast<int64_t>(b.events.size()), 1024);
     b.batch.compact_from = disk_compacted_;
     b.batch.compact_to = std::min(target, disk_compacted_ + most);
