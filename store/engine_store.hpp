@@ -132,6 +132,7 @@ private:
     std::vector<pending_write*> written;  // those with a new revision
     kv_batch batch;
     std::vector<event_log::event_ptr> events;
+    std::vector<current_state> evicted;  // from recent_ while planning it: freed after the commit
   };
   struct recent_entry {
     current_state state;

@@ -127,6 +127,7 @@ void engine_store::commit_loop() {
 // then), and completes its writers: stage 2's work, done by stage 1 itself when idle.
 void engine_store::commit_and_finish(planned_batch& b) {
   garbage g;
+  g.states = std::move(b.evicted);
   commit_planned(b, &g.events);
   committed_seq_.store(b.seq);
   finish_group(b.group);
@@ -339,9 +340,7 @@ void engine_store::plan_writes(planned_batch& b, const std::vector<pending_write
   }
   if (rev == first_rev) return;  // nothing written
   planned_rev_ = rev;
-  garbage evicted;
-  for (auto& [key, cur] : state) remember(key, std::move(cur), b.seq, &evicted.states);
-  discard(std::move(evicted));
+  for (auto& [key, cur] : state) remember(key, std::move(cur), b.seq, &b.evicted);
   b.batch.revision = rev;
 }
 
