@@ -1,8 +1,8 @@
 // The write path of engine_store: the commit pipeline (store/engine_store.hpp explains it).
 // Writers queue submissions (enqueue, run_blocking); stage 1 plans groups (commit_loop,
-// read_current, remember, plan_writes, close_group); stage 2 commits them (sync_loop, commit_planned); both
-// complete writers through finish_group. The public calls that build submissions are in
-// engine_store.cpp.
+// read_current, remember, plan_writes, close_group); stage 2 commits them (sync_loop,
+// commit_planned); both complete writers through finish_group; the reaper frees what they let
+// go of (discard, reap_loop). The public calls that build submissions are in engine_store.cpp.
 #include "store/engine_store.hpp"
 
 #include <algorithm>

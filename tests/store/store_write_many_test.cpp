@@ -87,7 +87,8 @@ TEMPLATE_TEST_CASE("store: an object past the history window and the recent cach
     first = w->object.object;
   }
   CHECK_FALSE(first.expired());  // in the history and the recent cache
-  for (int i = 0; i < 32; ++i) REQUIRE(s->create(pods(), pod("demo", "p" + std::to_string(i)), at(1700000001)).ok());
+  for (int i = 0; i < 32; ++i)
+    REQUIRE(s->create(pods(), pod("demo", "p" + std::to_string(i)), at(1700000001)).ok());
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (!first.expired() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
