@@ -118,7 +118,6 @@ private:
   /// Queues the submission's writes that have an owner; blocks until done when blocking.
   void enqueue(submission* s);
   void run_blocking(submission& s);
-  // A group planned by stage 1, for stage 2 to commit.
   // What the write path lets go of: history events trimmed off the window and decoded objects
   // evicted from recent_. Freed by the reaper thread (a Pod is hundreds of frees).
   struct garbage {
@@ -126,6 +125,7 @@ private:
     std::vector<current_state> states;
     bool empty() const { return events.empty() && states.empty(); }
   };
+  // A group planned by stage 1 (the open group until handed over), for stage 2 to commit.
   struct planned_batch {
     uint64_t seq = 0;
     std::vector<pending_write*> group;
