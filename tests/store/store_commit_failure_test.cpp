@@ -1,57 +1,20 @@
 // A commit the engine refuses (a full disk, an I/O error): its writers hear the error, not a
 // success; writes queued behind it fail too, none hangs; the store takes no more writes until
 // reopened, and reads still answer with what was committed before.
-#include "store/engine_store.hpp"
-#include "store/memory_engine.hpp"
-#include "tests/store/store_fixtures.hpp"
-
 #include <atomic>
 #include <thread>
+
+#include "store/engine_store.hpp"
+#include "tests/store/scripted_engine.hpp"
+#include "tests/store/store_fixtures.hpp"
 
 using namespace troupe;
 using namespace troupe::testing;
 
-namespace {
-
-// The memory engine, with commits that fail on demand (and may be held first, so that writes
-// queue behind the failing one).
-class failing_engine : public store::kv_engine {
- public:
-  struct control {
-    std::atomic<bool> fail{false};
-    std::atomic<int> hold_ms{0};
-    std::atomic<int> commits{0};
-  };
-  explicit failing_engine(std::shared_ptr<control> c)
-    : inner_(store::make_memory_engine())
-    , c_(std::move(c)) {}
-  std::unique_ptr<store::kv_reader> snapshot() override { return inner_->snapshot(); }
-  store::result<std::optional<std::string>> get(const std::string& key) override {
-    return inner_->get(key);
-  }
-  store::status commit(const store::kv_batch& batch, bool sync) override {
-    c_->commits.fetch_add(1);
-    if (int ms = c_->hold_ms.load(); ms > 0)
-      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-    if (c_->fail.load())
-      return store::status::io_error("write to store memory: no space left on device");
-    return inner_->commit(batch, sync);
-  }
-  const store::kv_recovered& recovered() const override { return inner_->recovered(); }
-  bool keeps_history() const override { return inner_->keeps_history(); }
-  const std::string& name() const override { return inner_->name(); }
-
- private:
-  std::unique_ptr<store::kv_engine> inner_;
-  std::shared_ptr<control> c_;
-};
-
-} // namespace
-
 TEST_CASE("store: a failed commit fails its writers and every later write, and reads go on",
           "[unit][store]") {
-  auto control = std::make_shared<failing_engine::control>();
-  auto s = std::make_unique<store::engine_store>(std::make_unique<failing_engine>(control),
+  auto control = std::make_shared<scripted_engine::control>();
+  auto s = std::make_unique<store::engine_store>(std::make_unique<scripted_engine>(control),
                                                  store::store_options{});
   REQUIRE(s->start());
   REQUIRE(s->create(pods(), pod("demo", "kept"), at(1700000000)).ok());
