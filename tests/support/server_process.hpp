@@ -14,6 +14,7 @@
 #include <fstream>
 #include <functional>
 #include <netinet/in.h>
+#include <random>
 #include <sstream>
 #include <string>
 #include <sys/socket.h>
@@ -52,18 +53,39 @@ inline std::string cli_binary() {
   return std::filesystem::exists(candidate) ? candidate.string() : std::string{};
 }
 
-/// A loopback port free right now (the kernel's pick for port 0).
+/// A loopback port free right now, below the kernel's ephemeral range: a port from that range
+/// (the kernel's pick for port 0) can be taken by any outgoing connection (a kubectl call of a
+/// test running alongside) between this check and the process that binds it, which then fails to
+/// start. Random, so that tests running at once rarely pick the same one; the kernel's pick if
+/// none is found.
 inline int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
+  auto try_bind = [](int port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    int bound = -1;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0) {
+      socklen_t len = sizeof(a);
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+      bound = ntohs(a.sin_port);
+    }
+    ::close(fd);
+    return bound;
+  };
+  int ephemeral_low = 32768;
+  if (std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range"); range)
+    range >> ephemeral_low;
+  constexpr int lowest = 10000;
+  if (ephemeral_low - lowest > 1000) {
+    static thread_local std::mt19937 rng(std::random_device{}());
+    std::uniform_int_distribution<int> pick(lowest, ephemeral_low - 1);
+    for (int attempt = 0; attempt < 64; ++attempt)
+      if (int port = try_bind(pick(rng)); port > 0)
+        return port;
+  }
+  return try_bind(0);
 }
 
 inline std::string slurp(const std::string& path) {

@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "tests/support/server_process.hpp"
+
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
@@ -24,18 +26,8 @@ std::string server_binary() {
   return fs::exists(candidate) ? candidate.string() : std::string{};
 }
 
-// A port nothing listens on right now (the kernel's choice for an ephemeral bind).
-std::string free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return std::to_string(ntohs(a.sin_port));
-}
+// A port nothing listens on right now (tests/support/server_process.hpp), as text.
+std::string free_port() { return std::to_string(troupe::testing::free_port()); }
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path);
