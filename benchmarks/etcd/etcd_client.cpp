@@ -101,6 +101,28 @@ put_result client::put(const std::string& key, const std::string& value) {
   return r;
 }
 
+void client::put_async(const std::string& key, const std::string& value,
+                       std::function<void(put_result)> done) {
+  // What the call needs until it completes; the callback frees it.
+  struct call {
+    grpc::ClientContext ctx;
+    etcdserverpb::PutRequest req;
+    etcdserverpb::PutResponse resp;
+    std::function<void(put_result)> done;
+  };
+  auto* c = new call;
+  c->req.set_key(key);
+  c->req.set_value(value);
+  c->done = std::move(done);
+  pick().kv->async()->Put(&c->ctx, &c->req, &c->resp, [c](grpc::Status s) {
+    std::unique_ptr<call> owned(c);
+    put_result r;
+    r.status = call_status::from(s);
+    r.revision = owned->resp.header().revision();
+    owned->done(std::move(r));
+  });
+}
+
 range_result client::range_prefix(const std::string& prefix, bool count_only, int64_t limit) {
   etcdserverpb::RangeRequest req;
   req.set_key(prefix);

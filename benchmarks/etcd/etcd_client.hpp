@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,6 +67,9 @@ public:
   explicit client(const std::string& endpoint, int connections = 1);
 
   put_result put(const std::string& key, const std::string& value);
+  /// The same Put without waiting: returns at once; `done` follows on one of gRPC's threads.
+  void put_async(const std::string& key, const std::string& value,
+                 std::function<void(put_result)> done);
   /// Every key under `prefix` (or only their number when count_only), at the latest revision.
   range_result range_prefix(const std::string& prefix, bool count_only = false, int64_t limit = 0);
   /// One Range with a deadline: true once the server answers.
