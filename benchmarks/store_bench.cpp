@@ -154,12 +154,26 @@ options parse_options(int argc, char** argv) {
     else
       fail("unknown argument " + a + " (see store_bench --help)");
   }
-  if (o.seconds <= 0 || o.writers.empty() || o.list_pods < 0 || o.watchers < 0 ||
-      o.watch_events < 0 || o.etcd_connections < 1 || o.client_threads < 1)
-    fail("invalid arguments");
+  if (o.seconds <= 0)
+    fail("--seconds takes a positive number of seconds");
+  if (o.warmup_seconds < 0)
+    fail("--warmup takes a number of seconds, 0 or more");
+  if (o.writers.empty())
+    fail("--writers takes a list of positive counts, like 1,16,256");
   for (int w : o.writers)
     if (w < 1)
       fail("--writers takes positive counts");
+  if (o.backends.empty())
+    fail("--backends takes a list of backends (see --help)");
+  for (auto [value, name] : {std::pair{o.list_pods, "--list-pods"},
+                             {o.watchers, "--watchers"},
+                             {o.watch_events, "--watch-events"}})
+    if (value < 0)
+      fail(std::string(name) + " takes a count, 0 or more");
+  for (auto [value, name] :
+       {std::pair{o.etcd_connections, "--etcd-connections"}, {o.client_threads, "--client-threads"}})
+    if (value < 1)
+      fail(std::string(name) + " takes a positive count");
   return o;
 }
 
