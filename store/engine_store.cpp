@@ -304,6 +304,7 @@ store_stats engine_store::stats() const {
   s.rejected_writes = rejected_.load();
   s.syncs = syncs_.load();
   s.max_batch = max_batch_.load();
+  s.pending_writes = pending_.load();
   s.history_events = log_->size();
   s.compacted_events = compacted_events_.load();
   s.open_watchers = log_->watchers();

@@ -200,6 +200,7 @@ private:
   std::atomic<uint64_t> rejected_{0};
   std::atomic<uint64_t> syncs_{0};
   std::atomic<uint64_t> max_batch_{0};
+  std::atomic<uint64_t> pending_{0};  // queued writes not yet completed (stats().pending_writes)
   std::atomic<uint64_t> compacted_events_{0};
 };
 

@@ -28,6 +28,7 @@ void engine_store::enqueue(submission* s) {
         ++s->queued;
       }
     }
+    pending_.fetch_add(s->queued);
     wake = committer_waiting_ && s->queued > 0;
     if (wake) committer_waiting_ = false;
   }
@@ -195,6 +196,7 @@ void engine_store::finish_group(std::vector<pending_write*>& group) {
   for (auto* w : group) {
     if (--w->owner->queued == 0) finished.push_back(w->owner);
   }
+  pending_.fetch_sub(group.size());
   if (auto* observer = options_.observer.get()) {
     const auto now = std::chrono::steady_clock::now();
     for (auto* s : finished) {

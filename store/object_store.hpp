@@ -137,6 +137,7 @@ struct store_stats {
   uint64_t rejected_writes = 0;     // conflict, not found, already exists, precondition
   uint64_t syncs = 0;               // group commits (one durable batch write each)
   uint64_t max_batch = 0;           // most writes in one group commit
+  uint64_t pending_writes = 0;      // handed to the store, not yet durable (or refused)
   uint64_t history_events = 0;      // events retained for watch resume
   uint64_t compacted_events = 0;    // events dropped from history since open
   uint64_t open_watchers = 0;

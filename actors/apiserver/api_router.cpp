@@ -249,14 +249,16 @@ void api_router::handle_resource(http::request req, http::responder res) {
         }
         res.send(json_response(service_.list(t, li)));
         return;
+      // Writes do not hold this thread while they wait for their sync: the answer is sent from
+      // the pool once the write is durable (resource_service::set_executor).
       case api::verb::create:
-        res.send(json_response(service_.create(t, body)));
+        service_.create(t, body, [res](api_response r) { res.send(json_response(r)); });
         return;
       case api::verb::update:
-        res.send(json_response(service_.update(t, body)));
+        service_.update(t, body, [res](api_response r) { res.send(json_response(r)); });
         return;
       case api::verb::patch:
-        res.send(json_response(service_.patch(t, body)));
+        service_.patch(t, body, [res](api_response r) { res.send(json_response(r)); });
         return;
       case api::verb::delete_: {
         delete_input d;

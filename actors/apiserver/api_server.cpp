@@ -55,6 +55,8 @@ std::string api_server::start() {
     return err;
   s.service = std::make_unique<resource_service>(*s.store, wall_clock, s.options.admission);
   s.pool = std::make_unique<request_pool>(s.options.request_threads);
+  // Writes answer from the pool once durable; until then no pool thread waits for them.
+  s.service->set_executor([pool = s.pool.get()](std::function<void()> job) { pool->post(std::move(job)); });
   s.router = std::make_unique<api_router>(*s.service, *s.pool, wall_clock,
                                           s.options.address + ":" + std::to_string(s.options.port));
   http::server_options so;
@@ -109,7 +111,9 @@ void api_server::stop() {
   if (s.server)
     s.server->stop();
   if (s.pool)
-    s.pool->stop();
+    s.pool->stop();  // no request starts a write after this
+  if (s.service)
+    s.service->drain();  // writes still in the store's hands post to the stopped pool (dropped)
   s.server.reset();
   s.router.reset();
   s.pool.reset();

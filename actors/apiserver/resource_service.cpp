@@ -2,6 +2,9 @@
 // subresource: scale_subresource.cpp.
 #include "actors/apiserver/resource_service.hpp"
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <random>
 
 #include "actors/apiserver/request_decoding.hpp"
@@ -62,20 +65,64 @@ std::vector<std::string> warnings_of(const config::decoded_object& d) {
 
 } // namespace
 
+api_response resource_service::wait_for(const std::function<void(const executor&, reply_fn)>& start) {
+  // The continuations come here (a patch retried after a conflict writes again, so there may be
+  // several in turn) and run in this thread, not on the store's. Shared: the store's thread may
+  // still hold the executor after this returns.
+  struct queue {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<std::function<void()>> jobs;
+  };
+  auto q = std::make_shared<queue>();
+  executor here = [q](std::function<void()> job) {
+    std::lock_guard<std::mutex> lock(q->mu);
+    q->jobs.push_back(std::move(job));
+    q->cv.notify_one();
+  };
+  std::optional<api_response> out;  // set by the reply, always in this thread
+  start(here, [&out](api_response r) { out = std::move(r); });
+  while (!out) {
+    std::function<void()> job;
+    {
+      std::unique_lock<std::mutex> lock(q->mu);
+      q->cv.wait(lock, [&] { return !q->jobs.empty(); });
+      job = std::move(q->jobs.front());
+      q->jobs.pop_front();
+    }
+    job();
+  }
+  return std::move(*out);
+}
+
 api_response resource_service::create(const resource_target& t, const body_input& body) {
+  return wait_for([&](const executor& ex, reply_fn reply) { create_with(t, body, ex, std::move(reply)); });
+}
+
+void resource_service::create(const resource_target& t, const body_input& body, reply_fn reply) {
+  create_with(t, body, executor_, std::move(reply));
+}
+
+void resource_service::drain() {
+  std::unique_lock<std::mutex> lock(inflight_mu_);
+  inflight_cv_.wait(lock, [this] { return inflight_ == 0; });
+}
+
+void resource_service::create_with(const resource_target& t, const body_input& body,
+                                   const executor& ex, reply_fn reply) {
   if (!t.name.empty() || !t.subresource.empty())
-    return api::method_not_allowed();
+    return reply(api::method_not_allowed());
   auto decoded = decode_body(*t.kind, body);
   if (!decoded.ok())
-    return api::bad_request(decoded.message());
+    return reply(api::bad_request(decoded.message()));
   auto* meta = store::mutable_object_meta(*decoded.object);
   if (meta == nullptr)
-    return api::bad_request(t.kind->kind + " has no metadata");
+    return reply(api::bad_request(t.kind->kind + " has no metadata"));
   if (t.kind->namespaced) {
     if (meta->namespace_().empty())
       meta->set_namespace_(t.ns);
     else if (meta->namespace_() != t.ns)
-      return api::bad_request("the namespace of the provided object does not match the namespace sent on the request");
+      return reply(api::bad_request("the namespace of the provided object does not match the namespace sent on the request"));
   } else {
     meta->clear_namespace_();
   }
@@ -84,20 +131,21 @@ api_response resource_service::create(const resource_target& t, const body_input
   resource_target named = t;
   named.name = meta->name();
   if (auto failure = check_namespace(named))
-    return *failure;
+    return reply(std::move(*failure));
   prepare_for_create(*decoded.kind, *decoded.object);
-  return write_object(named, *decoded.object, *decoded.kind, true, warnings_of(decoded));
+  write_object(named, *decoded.object, *decoded.kind, true, warnings_of(decoded), ex, std::move(reply));
 }
 
-api_response resource_service::write_object(const resource_target& t, Message& obj,
-                                            const config::kind_info& decoded_kind, bool create,
-                                            std::vector<std::string> warnings) {
+void resource_service::write_object(const resource_target& t, Message& obj,
+                                    const config::kind_info& decoded_kind, bool create,
+                                    std::vector<std::string> warnings, const executor& ex,
+                                    reply_fn reply) {
   auto admitted = config::admit(decoded_kind, obj, admission_);
   if (!admitted.ok())
-    return api::invalid(decoded_kind, t.name, admitted.errors);
+    return reply(api::invalid(decoded_kind, t.name, admitted.errors));
   auto stored = config::to_storage_version(decoded_kind, obj);
   if (!stored.ok())
-    return api::invalid(decoded_kind, t.name, stored.errors);
+    return reply(api::invalid(decoded_kind, t.name, stored.errors));
   const auto& storage = config::storage_kind(decoded_kind);
   // The converted object is ours alone: hand it over (a batch of one) instead of having the store
   // copy it.
@@ -105,14 +153,37 @@ api_response resource_service::write_object(const resource_target& t, Message& o
   one[0].what = create ? store::batch_write::op::create : store::batch_write::op::update;
   one[0].kind = &storage;
   one[0].object = std::shared_ptr<const Message>(std::move(stored.object));
-  auto written = std::move(store_.write_many(std::move(one), clock_())[0]);
-  if (!written.ok())
-    return api::from_store(written.status(), *t.kind, t.name);
-  api_response r;
-  r.code = create ? 201 : 200;
-  r.body = to_json(*t.kind, *written->object.object);
-  r.warnings = std::move(warnings);
-  return r;
+  {
+    std::lock_guard<std::mutex> lock(inflight_mu_);
+    ++inflight_;
+  }
+  // On the store's commit thread (or here, for a write it refused at once): only hand the outcome
+  // on. The answer (conversion to the requested version, JSON) is built on the executor.
+  store_.write_async(std::move(one), clock_(),
+                     [this, t, create, warnings = std::move(warnings), ex,
+                      reply = std::move(reply)](std::vector<store::result<store::write_result>> r) mutable {
+                       auto finish = [this, t, create, warnings = std::move(warnings),
+                                      reply = std::move(reply), written = std::move(r[0])]() mutable {
+                         if (!written.ok())
+                           return reply(api::from_store(written.status(), *t.kind, t.name));
+                         api_response out;
+                         out.code = create ? 201 : 200;
+                         out.body = to_json(*t.kind, *written->object.object);
+                         out.warnings = std::move(warnings);
+                         reply(std::move(out));
+                       };
+                       if (ex)
+                         ex(std::move(finish));
+                       else
+                         finish();
+                       bool last = false;
+                       {
+                         std::lock_guard<std::mutex> lock(inflight_mu_);
+                         last = --inflight_ == 0;
+                       }
+                       if (last)
+                         inflight_cv_.notify_all();
+                     });
 }
 
 api_response resource_service::get(const resource_target& t) {
@@ -190,93 +261,124 @@ api_response resource_service::list(const resource_target& t, const list_input& 
 }
 
 api_response resource_service::update(const resource_target& t, const body_input& body) {
+  return wait_for([&](const executor& ex, reply_fn reply) { update_with(t, body, ex, std::move(reply)); });
+}
+
+void resource_service::update(const resource_target& t, const body_input& body, reply_fn reply) {
+  update_with(t, body, executor_, std::move(reply));
+}
+
+void resource_service::update_with(const resource_target& t, const body_input& body,
+                                   const executor& ex, reply_fn reply) {
   if (t.subresource == "scale")
-    return scale_write(t, body, false);
+    return reply(scale_write(t, body, false));
   auto decoded = decode_body(*t.kind, body);
   if (!decoded.ok())
-    return api::bad_request(decoded.message());
+    return reply(api::bad_request(decoded.message()));
   auto* meta = store::mutable_object_meta(*decoded.object);
   if (meta == nullptr)
-    return api::bad_request(t.kind->kind + " has no metadata");
+    return reply(api::bad_request(t.kind->kind + " has no metadata"));
   if (meta->name() != t.name)
-    return api::bad_request("the name of the object (" + meta->name()
-                       + ") does not match the name on the URL (" + t.name + ")");
+    return reply(api::bad_request("the name of the object (" + meta->name()
+                                  + ") does not match the name on the URL (" + t.name + ")"));
   if (t.kind->namespaced) {
     if (meta->namespace_().empty())
       meta->set_namespace_(t.ns);
     else if (meta->namespace_() != t.ns)
-      return api::bad_request("the namespace of the provided object does not match the namespace sent on the request");
+      return reply(api::bad_request("the namespace of the provided object does not match the namespace sent on the request"));
   }
   const auto& storage = config::storage_kind(*t.kind);
   auto current = store_.get(storage, t.ns, t.name);
   if (!current.ok())
-    return api::from_store(current.status(), *t.kind, t.name);
+    return reply(api::from_store(current.status(), *t.kind, t.name));
   auto current_served = config::from_storage_version(*decoded.kind, *current->object);
   if (!current_served.ok())
-    return api::bad_request(config::to_string(current_served.errors));
+    return reply(api::bad_request(config::to_string(current_served.errors)));
   merge_for_subresource(*decoded.kind, t.subresource, *current_served.object, *decoded.object);
-  return write_object(t, *decoded.object, *decoded.kind, false, warnings_of(decoded));
+  write_object(t, *decoded.object, *decoded.kind, false, warnings_of(decoded), ex, std::move(reply));
 }
 
 api_response resource_service::patch(const resource_target& t, const body_input& body) {
+  return wait_for([&](const executor& ex, reply_fn reply) { patch_with(t, body, ex, std::move(reply)); });
+}
+
+void resource_service::patch(const resource_target& t, const body_input& body, reply_fn reply) {
+  patch_with(t, body, executor_, std::move(reply));
+}
+
+void resource_service::patch_with(const resource_target& t, const body_input& body,
+                                  const executor& ex, reply_fn reply) {
   if (t.subresource == "scale")
-    return scale_write(t, body, true);
+    return reply(scale_write(t, body, true));
   auto type = config::parse_patch_type(body.content_type);
   if (!type)
-    return api::failure(415, "UnsupportedMediaType",
-                          "the body of the request was in an unknown format - accepted media types include: "
-                          "application/json-patch+json, application/merge-patch+json, "
-                          "application/apply-patch+yaml, application/strategic-merge-patch+json");
+    return reply(api::failure(415, "UnsupportedMediaType",
+                              "the body of the request was in an unknown format - accepted media types include: "
+                              "application/json-patch+json, application/merge-patch+json, "
+                              "application/apply-patch+yaml, application/strategic-merge-patch+json"));
   json patch_doc;
   if (*type == config::patch_type::apply) {
     auto docs = config::parse_yaml(body.bytes);
     if (!docs.ok() || docs.documents.size() != 1)
-      return api::bad_request("error decoding YAML: " + (docs.ok() ? std::string("expected one document") : docs.error));
+      return reply(api::bad_request("error decoding YAML: " + (docs.ok() ? std::string("expected one document") : docs.error)));
     patch_doc = docs.documents[0];
   } else {
     patch_doc = json::parse(body.bytes, nullptr, false);
     if (patch_doc.is_discarded())
-      return api::bad_request("error decoding patch: invalid JSON");
+      return reply(api::bad_request("error decoding patch: invalid JSON"));
   }
+  patch_attempt(t, body, *type, patch_doc, 0, ex, std::move(reply));
+}
+
+// One try of a patch on the object as it is now. Kubernetes retries a patch on a conflicting
+// concurrent write (GuaranteedUpdate): up to 5 more tries, from the continuation of the one that
+// met the conflict.
+void resource_service::patch_attempt(const resource_target& t, const body_input& body,
+                                     config::patch_type type, const json& patch_doc, int attempt,
+                                     const executor& ex, reply_fn reply) {
   const auto& storage = config::storage_kind(*t.kind);
-  // Kubernetes retries a patch on a conflicting concurrent write (GuaranteedUpdate).
-  for (int attempt = 0;; ++attempt) {
-    auto current = store_.get(storage, t.ns, t.name);
-    if (!current.ok()) {
-      if (*type == config::patch_type::apply && current.status().is(store::status::code::not_found)) {
-        body_input as_create{"application/json", patch_doc.dump(), body.validation};
-        resource_target collection = t;
-        collection.name.clear();
-        return create(collection, as_create);
-      }
-      return api::from_store(current.status(), *t.kind, t.name);
+  auto current = store_.get(storage, t.ns, t.name);
+  if (!current.ok()) {
+    if (type == config::patch_type::apply && current.status().is(store::status::code::not_found)) {
+      body_input as_create{"application/json", patch_doc.dump(), body.validation};
+      resource_target collection = t;
+      collection.name.clear();
+      return create_with(collection, as_create, ex, std::move(reply));
     }
-    auto doc = to_json(*t.kind, *current->object);
-    auto patched = config::apply_patch(*type, doc, patch_doc, t.kind->descriptor);
-    if (!patched.ok()) {
-      const auto& e = patched.error();
-      return e.type == config::patch_error::kind::malformed
-               ? api_response(api::bad_request(e.message))
-               : api_response(api::failure(422, "Invalid", e.message));
-    }
-    auto decoded = config::decode_json_object(patched.value(), body.validation, t.kind);
-    if (!decoded.ok())
-      return api::bad_request(decoded.message());
-    auto* meta = store::mutable_object_meta(*decoded.object);
-    if (meta->name() != t.name)
-      return api::bad_request("the name of the object (" + meta->name()
-                         + ") does not match the name on the URL (" + t.name + ")");
-    if (meta->resourceversion().empty())
-      meta->set_resourceversion(std::to_string(current->revision));
-    auto current_served = config::from_storage_version(*decoded.kind, *current->object);
-    if (current_served.ok())
-      merge_for_subresource(*decoded.kind, t.subresource, *current_served.object, *decoded.object);
-    auto r = write_object(t, *decoded.object, *decoded.kind, false, warnings_of(decoded));
-    if (r.code == 409 && attempt < 5 && patch_doc.is_object()
-        && !patch_doc.value("metadata", json::object()).contains("resourceVersion"))
-      continue;
-    return r;
+    return reply(api::from_store(current.status(), *t.kind, t.name));
   }
+  auto doc = to_json(*t.kind, *current->object);
+  auto patched = config::apply_patch(type, doc, patch_doc, t.kind->descriptor);
+  if (!patched.ok()) {
+    const auto& e = patched.error();
+    return reply(e.type == config::patch_error::kind::malformed
+                   ? api_response(api::bad_request(e.message))
+                   : api_response(api::failure(422, "Invalid", e.message)));
+  }
+  auto decoded = config::decode_json_object(patched.value(), body.validation, t.kind);
+  if (!decoded.ok())
+    return reply(api::bad_request(decoded.message()));
+  auto* meta = store::mutable_object_meta(*decoded.object);
+  if (meta->name() != t.name)
+    return reply(api::bad_request("the name of the object (" + meta->name()
+                                  + ") does not match the name on the URL (" + t.name + ")"));
+  if (meta->resourceversion().empty())
+    meta->set_resourceversion(std::to_string(current->revision));
+  auto current_served = config::from_storage_version(*decoded.kind, *current->object);
+  if (current_served.ok())
+    merge_for_subresource(*decoded.kind, t.subresource, *current_served.object, *decoded.object);
+  const bool retry_on_conflict =
+    attempt < 5 && patch_doc.is_object() &&
+    !patch_doc.value("metadata", json::object()).contains("resourceVersion");
+  if (!retry_on_conflict)
+    return write_object(t, *decoded.object, *decoded.kind, false, warnings_of(decoded), ex,
+                        std::move(reply));
+  write_object(t, *decoded.object, *decoded.kind, false, warnings_of(decoded), ex,
+               [this, t, body, type, patch_doc, attempt, ex, reply = std::move(reply)](api_response r) mutable {
+                 if (r.code == 409)
+                   return patch_attempt(t, body, type, patch_doc, attempt + 1, ex, std::move(reply));
+                 reply(std::move(r));
+               });
 }
 
 } // namespace troupe::apiserver

@@ -4,11 +4,17 @@
 // conversion to the storage version -> store -> conversion to the requested version -> JSON.
 // Errors come back as meta.v1 Status bodies with Kubernetes' wording and codes.
 //
-// Calls block on durable store writes: run them on a request pool, never on CAF workers or on the
-// HTTP io threads. Time comes from the injected clock.
+// The calls that answer with an api_response block on durable store writes: run them on a
+// request pool, never on CAF workers or on the HTTP io threads. create, update and patch also
+// come without a waiting thread (taking a reply): their write is queued with the store's
+// write_async and the rest runs on the executor once it is durable, so a request pool's threads
+// never wait for a sync, and reads are not queued behind writes. Time comes from the injected
+// clock.
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <variant>
 #include <string>
@@ -17,6 +23,7 @@
 #include "config/admission.hpp"
 #include "config/json_codec.hpp"
 #include "config/kinds.hpp"
+#include "config/patch.hpp"
 #include "config/time_format.hpp"
 #include "store/object_store.hpp"
 
@@ -74,6 +81,25 @@ public:
   resource_service(store::object_store& store, std::function<config::timestamp()> clock,
                    config::admission_options admission = {});
 
+  /// Runs a job elsewhere (the request pool's post).
+  using executor = std::function<void(std::function<void()>)>;
+  using reply_fn = std::function<void(api_response)>;
+
+  /// Where the continuations of create, update and patch with a reply run once their write is
+  /// durable: the request pool. Unset: on the store's commit thread (tests). Set before serving.
+  void set_executor(executor e) { executor_ = std::move(e); }
+
+  /// Without a waiting thread: decoding, checks and admission run in the caller's thread, the
+  /// durable write is queued, and `reply` follows on the executor once it is durable; or at
+  /// once, in the caller's thread, for a request refused before any write (and for the scale
+  /// subresource, which still blocks).
+  void create(const resource_target& t, const body_input& body, reply_fn reply);
+  void update(const resource_target& t, const body_input& body, reply_fn reply);
+  void patch(const resource_target& t, const body_input& body, reply_fn reply);
+  /// Blocks until no write of create, update or patch with a reply is in the store's hands any
+  /// more (each has handed its continuation to the executor): before the executor goes.
+  void drain();
+
   api_response create(const resource_target& t, const body_input& body);
   api_response get(const resource_target& t);
   api_response list(const resource_target& t, const list_input& in);
@@ -98,9 +124,21 @@ public:
   nlohmann::json to_json(const config::kind_info& served, const google::protobuf::Message& stored);
 
 private:
-  api_response write_object(const resource_target& t, google::protobuf::Message& obj,
-                            const config::kind_info& decoded_kind, bool create,
-                            std::vector<std::string> warnings);
+  void create_with(const resource_target& t, const body_input& body, const executor& ex,
+                   reply_fn reply);
+  void update_with(const resource_target& t, const body_input& body, const executor& ex,
+                   reply_fn reply);
+  void patch_with(const resource_target& t, const body_input& body, const executor& ex,
+                  reply_fn reply);
+  void patch_attempt(const resource_target& t, const body_input& body, config::patch_type type,
+                     const nlohmann::json& patch_doc, int attempt, const executor& ex,
+                     reply_fn reply);
+  /// Admission, conversion, then the durable write; `reply` runs on `ex` after it.
+  void write_object(const resource_target& t, google::protobuf::Message& obj,
+                    const config::kind_info& decoded_kind, bool create,
+                    std::vector<std::string> warnings, const executor& ex, reply_fn reply);
+  /// Runs an asynchronous call and waits for its reply, running its continuations in this thread.
+  api_response wait_for(const std::function<void(const executor&, reply_fn)>& start);
   api_response scale_get(const resource_target& t);
   api_response scale_write(const resource_target& t, const body_input& body, bool is_patch);
   std::optional<api_response> check_namespace(const resource_target& t);
@@ -110,6 +148,10 @@ private:
   store::object_store& store_;
   std::function<config::timestamp()> clock_;
   config::admission_options admission_;
+  executor executor_;
+  std::mutex inflight_mu_;
+  std::condition_variable inflight_cv_;
+  size_t inflight_ = 0;  // writes of calls with a reply in the store's hands
 };
 
 } // namespace troupe::apiserver

@@ -66,6 +66,8 @@ std::vector<sampler> store_samplers(const store::object_store& store) {
      sample_type::counter, {}, stat(&st::rejected_writes)},
     {"troupe_store_syncs_total", "Group commits since the store opened.", sample_type::counter, {},
      stat(&st::syncs)},
+    {"troupe_store_pending_writes", "Writes handed to the store and not yet durable (or refused).",
+     sample_type::gauge, {}, stat(&st::pending_writes)},
     {"troupe_store_open_watchers", "Watchers open on the store.", sample_type::gauge, {},
      stat(&st::open_watchers)},
     {"troupe_store_dropped_watchers_total", "Watchers closed because they fell too far behind.",

@@ -1,6 +1,7 @@
 #pragma once
 // The memory engine with scripted commits, for tests of the store's commit pipeline: each commit
-// can be held for a while (a slow disk: writes queue behind it) or refused (a full disk).
+// can be held for a while or until released (a slow disk: writes queue behind it) or refused (a
+// full disk).
 #include "store/kv_engine.hpp"
 #include "store/memory_engine.hpp"
 
@@ -16,6 +17,7 @@ class scripted_engine : public store::kv_engine {
   struct control {
     std::atomic<bool> fail{false}; // refuse commits
     std::atomic<int> hold_ms{0};   // hold each commit this long first
+    std::atomic<bool> paused{false}; // hold each commit until this is false again
     std::atomic<int> commits{0};   // commits asked for, refused or not
   };
   explicit scripted_engine(std::shared_ptr<control> c)
@@ -29,6 +31,8 @@ class scripted_engine : public store::kv_engine {
     c_->commits.fetch_add(1);
     if (int ms = c_->hold_ms.load(); ms > 0)
       std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    while (c_->paused.load())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     if (c_->fail.load())
       return store::status::io_error("write to store memory: no space left on device");
     return inner_->commit(batch, sync);
