@@ -266,7 +266,7 @@ void api_router::handle_resource(http::request req, http::responder res) {
         d.content_type = content_type;
         d.grace_period_seconds = opts.grace_period_seconds;
         d.propagation_policy = opts.propagation_policy.value_or("");
-        res.send(json_response(service_.remove(t, d)));
+        service_.remove(t, d, [res](api_response r) { res.send(json_response(r)); });
         return;
       }
       case api::verb::watch: {

@@ -60,18 +60,86 @@ int64_t pod_grace(const troupe::core::v1::Pod& pod, const troupe::meta::DeleteOp
   return pod.spec().has_terminationgraceperiodseconds() ? pod.spec().terminationgraceperiodseconds() : 30;
 }
 
+// The store's delete options for a DELETE of `obj`: preconditions and grace period; or the
+// answer refusing it.
+std::variant<store::delete_options, api_response> store_delete_options(
+  const troupe::meta::DeleteOptions& opts, const Message& obj) {
+  store::delete_options d;
+  if (opts.has_preconditions()) {
+    if (opts.preconditions().has_uid())
+      d.uid = opts.preconditions().uid();
+    if (opts.preconditions().has_resourceversion()) {
+      auto rv = store::parse_revision(opts.preconditions().resourceversion());
+      if (!rv)
+        return api_response(api::bad_request("invalid resourceVersion precondition"));
+      d.resource_version = *rv;
+    }
+  }
+  if (obj.GetDescriptor() == troupe::core::v1::Pod::descriptor()) {
+    d.grace_period_seconds = pod_grace(static_cast<const troupe::core::v1::Pod&>(obj), opts);
+  } else if (obj.GetDescriptor() == troupe::core::v1::Namespace::descriptor()) {
+    // The namespace stays, Terminating, until the namespace controller has deleted its contents
+    // and removes it for good.
+    d.grace_period_seconds = 1;
+  } else if (opts.has_graceperiodseconds()) {
+    d.grace_period_seconds = opts.graceperiodseconds();
+  }
+  return d;
+}
+
+// Foreground (dependents first) and Orphan (dependents released) are finalizers the garbage
+// collector acts on and removes: the finalizer a DELETE of `obj` adds first, if any.
+std::optional<std::string> propagation_finalizer(const troupe::meta::DeleteOptions& opts,
+                                                 const Message& obj) {
+  const auto& policy = opts.propagationpolicy();
+  if ((policy == "Foreground" || policy == "Orphan") && !store::object_meta(obj).has_deletiontimestamp())
+    return std::string(policy == "Foreground" ? "foregroundDeletion" : "orphan");
+  return std::nullopt;
+}
+
 } // namespace
 
 api_response resource_service::remove(const resource_target& t, const delete_input& in) {
+  return wait_for([&](const executor& ex, reply_fn reply) { remove_with(t, in, ex, std::move(reply)); });
+}
+
+void resource_service::remove(const resource_target& t, const delete_input& in, reply_fn reply) {
+  remove_with(t, in, executor_, std::move(reply));
+}
+
+// A DELETE of one object. The usual one is a single write, queued without a waiting thread; one
+// that first adds a propagation finalizer, or a namespace's (marked, then set Terminating), takes
+// several and runs them in this thread.
+void resource_service::remove_with(const resource_target& t, const delete_input& in,
+                                   const executor& ex, reply_fn reply) {
   auto parsed = delete_options_of(in);
   if (auto* failure = std::get_if<api_response>(&parsed))
-    return *failure;
+    return reply(std::move(*failure));
   const auto& opts = std::get<troupe::meta::DeleteOptions>(parsed);
   const auto& storage = config::storage_kind(*t.kind);
   auto current = store_.get(storage, t.ns, t.name);
   if (!current.ok())
-    return api::from_store(current.status(), *t.kind, t.name);
-  return remove_stored(t, opts, *current);
+    return reply(api::from_store(current.status(), *t.kind, t.name));
+  const auto& obj = *current->object;
+  if (propagation_finalizer(opts, obj) ||
+      obj.GetDescriptor() == troupe::core::v1::Namespace::descriptor())
+    return reply(remove_stored(t, opts, *current));
+  auto d = store_delete_options(opts, obj);
+  if (auto* failure = std::get_if<api_response>(&d))
+    return reply(std::move(*failure));
+  std::vector<store::batch_write> one(1);
+  one[0].what = store::batch_write::op::remove;
+  one[0].kind = &storage;
+  one[0].ns = t.ns;
+  one[0].name = t.name;
+  one[0].options = std::get<store::delete_options>(d);
+  write_async(std::move(one), ex, [this, t, reply = std::move(reply)](store::result<store::write_result> removed) {
+    if (!removed.ok())
+      return reply(api::from_store(removed.status(), *t.kind, t.name));
+    api_response r;
+    r.body = to_json(*t.kind, *removed->object.object);
+    reply(std::move(r));
+  });
 }
 
 // Kubernetes' DeleteCollection: list with the selectors, then delete each item as a DELETE of it
@@ -118,40 +186,20 @@ api_response resource_service::remove_stored(const resource_target& t,
                                              const troupe::meta::DeleteOptions& opts,
                                              const store::stored_object& current) {
   const auto& storage = config::storage_kind(*t.kind);
-  store::delete_options d;
-  if (opts.has_preconditions()) {
-    if (opts.preconditions().has_uid())
-      d.uid = opts.preconditions().uid();
-    if (opts.preconditions().has_resourceversion()) {
-      auto rv = store::parse_revision(opts.preconditions().resourceversion());
-      if (!rv)
-        return api::bad_request("invalid resourceVersion precondition");
-      d.resource_version = *rv;
-    }
-  }
   const auto* obj = current.object.get();
-  if (obj->GetDescriptor() == troupe::core::v1::Pod::descriptor()) {
-    d.grace_period_seconds = pod_grace(static_cast<const troupe::core::v1::Pod&>(*obj), opts);
-  } else if (obj->GetDescriptor() == troupe::core::v1::Namespace::descriptor()) {
-    // The namespace stays, Terminating, until the namespace controller has deleted its contents
-    // and removes it for good.
-    d.grace_period_seconds = 1;
-  } else if (opts.has_graceperiodseconds()) {
-    d.grace_period_seconds = opts.graceperiodseconds();
-  }
-  // Foreground (dependents first) and Orphan (dependents released) are finalizers the garbage
-  // collector acts on and removes.
-  const auto& policy = opts.propagationpolicy();
-  if ((policy == "Foreground" || policy == "Orphan") && !store::object_meta(*obj).has_deletiontimestamp()) {
-    const std::string finalizer = policy == "Foreground" ? "foregroundDeletion" : "orphan";
+  auto planned = store_delete_options(opts, *obj);
+  if (auto* failure = std::get_if<api_response>(&planned))
+    return *failure;
+  const auto& d = std::get<store::delete_options>(planned);
+  if (auto finalizer = propagation_finalizer(opts, *obj)) {
     std::unique_ptr<Message> marked(obj->New());
     marked->CopyFrom(*obj);
     auto* meta = store::mutable_object_meta(*marked);
     bool present = false;
     for (const auto& f : meta->finalizers())
-      present = present || f == finalizer;
+      present = present || f == *finalizer;
     if (!present)
-      meta->add_finalizers(finalizer);
+      meta->add_finalizers(*finalizer);
     auto w = store_.update(storage, *marked);
     if (!w.ok())
       return api::from_store(w.status(), *t.kind, t.name);

@@ -153,6 +153,21 @@ void resource_service::write_object(const resource_target& t, Message& obj,
   one[0].what = create ? store::batch_write::op::create : store::batch_write::op::update;
   one[0].kind = &storage;
   one[0].object = std::shared_ptr<const Message>(std::move(stored.object));
+  write_async(std::move(one), ex,
+              [this, t, create, warnings = std::move(warnings),
+               reply = std::move(reply)](store::result<store::write_result> written) mutable {
+                if (!written.ok())
+                  return reply(api::from_store(written.status(), *t.kind, t.name));
+                api_response out;
+                out.code = create ? 201 : 200;
+                out.body = to_json(*t.kind, *written->object.object);
+                out.warnings = std::move(warnings);
+                reply(std::move(out));
+              });
+}
+
+void resource_service::write_async(std::vector<store::batch_write> one, const executor& ex,
+                                   std::function<void(store::result<store::write_result>)> then) {
   {
     std::lock_guard<std::mutex> lock(inflight_mu_);
     ++inflight_;
@@ -160,17 +175,9 @@ void resource_service::write_object(const resource_target& t, Message& obj,
   // On the store's commit thread (or here, for a write it refused at once): only hand the outcome
   // on. The answer (conversion to the requested version, JSON) is built on the executor.
   store_.write_async(std::move(one), clock_(),
-                     [this, t, create, warnings = std::move(warnings), ex,
-                      reply = std::move(reply)](std::vector<store::result<store::write_result>> r) mutable {
-                       auto finish = [this, t, create, warnings = std::move(warnings),
-                                      reply = std::move(reply), written = std::move(r[0])]() mutable {
-                         if (!written.ok())
-                           return reply(api::from_store(written.status(), *t.kind, t.name));
-                         api_response out;
-                         out.code = create ? 201 : 200;
-                         out.body = to_json(*t.kind, *written->object.object);
-                         out.warnings = std::move(warnings);
-                         reply(std::move(out));
+                     [this, ex, then = std::move(then)](std::vector<store::result<store::write_result>> r) mutable {
+                       auto finish = [then = std::move(then), written = std::move(r[0])]() mutable {
+                         then(std::move(written));
                        };
                        if (ex)
                          ex(std::move(finish));

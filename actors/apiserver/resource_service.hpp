@@ -96,6 +96,9 @@ public:
   void create(const resource_target& t, const body_input& body, reply_fn reply);
   void update(const resource_target& t, const body_input& body, reply_fn reply);
   void patch(const resource_target& t, const body_input& body, reply_fn reply);
+  /// A DELETE: one write without a waiting thread; one that adds a propagation finalizer first,
+  /// or a namespace's, writes more than once and blocks.
+  void remove(const resource_target& t, const delete_input& in, reply_fn reply);
   /// Blocks until no write of create, update or patch with a reply is in the store's hands any
   /// more (each has handed its continuation to the executor): before the executor goes.
   void drain();
@@ -130,6 +133,12 @@ private:
                    reply_fn reply);
   void patch_with(const resource_target& t, const body_input& body, const executor& ex,
                   reply_fn reply);
+  void remove_with(const resource_target& t, const delete_input& in, const executor& ex,
+                   reply_fn reply);
+  /// Queues one durable write; `then` runs on `ex` (here when unset) with its outcome. Counted
+  /// for drain() until then is handed over.
+  void write_async(std::vector<store::batch_write> one, const executor& ex,
+                   std::function<void(store::result<store::write_result>)> then);
   void patch_attempt(const resource_target& t, const body_input& body, config::patch_type type,
                      const nlohmann::json& patch_doc, int attempt, const executor& ex,
                      reply_fn reply);

@@ -181,3 +181,47 @@ TEST_CASE("resource_service: a patch that meets a concurrent write retries from 
   CHECK(stale.r->code == 409);
   CHECK(stale.r->body["reason"] == "Conflict");
 }
+
+TEST_CASE("resource_service: a delete with a reply answers on the executor once durable",
+          "[unit][apiserver]") {
+  fixture f;
+  auto cm = fixture::target("ConfigMap", "demo", "cm");
+  f.control->paused = true;
+  reply_slot deleted;
+  f.svc.remove(cm, {}, deleted.fn());
+  CHECK_FALSE(deleted.r);  // queued, not durable
+  f.control->paused = false;
+  REQUIRE(f.ex.run_one());
+  REQUIRE(deleted.r);
+  CHECK(deleted.r->code == 200);
+  CHECK(deleted.r->body["metadata"]["name"] == "cm");
+  CHECK(deleted.thread == std::this_thread::get_id());
+  CHECK(f.svc.get(cm).code == 404);
+
+  // A precondition the object does not meet: the store refuses, the answer still comes through
+  // the executor.
+  REQUIRE(f.svc.create(fixture::target("ConfigMap", "demo"), {"application/json", R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm2"}})"}).code == 201);
+  reply_slot stale;
+  delete_input in;
+  in.body = R"({"kind":"DeleteOptions","apiVersion":"v1","preconditions":{"resourceVersion":"1"}})";
+  in.content_type = "application/json";
+  f.svc.remove(fixture::target("ConfigMap", "demo", "cm2"), in, stale.fn());
+  REQUIRE(f.ex.run_one());
+  REQUIRE(stale.r);
+  CHECK(stale.r->code == 409);
+
+  // Missing: refused before any write, at once.
+  reply_slot missing;
+  f.svc.remove(cm, {}, missing.fn());
+  REQUIRE(missing.r);
+  CHECK(missing.r->code == 404);
+  CHECK(missing.thread == std::this_thread::get_id());
+
+  // A namespace's delete (marked, then Terminating) writes twice and answers in the caller.
+  reply_slot ns;
+  f.svc.remove(fixture::target("Namespace", "", "demo"), {}, ns.fn());
+  REQUIRE(ns.r);
+  CHECK(ns.r->code == 200);
+  CHECK(ns.r->body["status"]["phase"] == "Terminating");
+  CHECK(f.ex.size() == 0);
+}
