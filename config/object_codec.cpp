@@ -153,12 +153,14 @@ decoded_object decode_protobuf(std::string_view bytes, const kind_info* expected
 }
 
 std::string serialize_deterministic(const google::protobuf::Message& m) {
-  std::string bytes;
+  // Sized once: a growing string (StringOutputStream) would reallocate and copy its way up.
+  const size_t size = m.ByteSizeLong();
+  std::string bytes(size, '\0');
   {
-    google::protobuf::io::StringOutputStream sos(&bytes);
-    google::protobuf::io::CodedOutputStream cos(&sos);
+    google::protobuf::io::ArrayOutputStream out(bytes.data(), static_cast<int>(size));
+    google::protobuf::io::CodedOutputStream cos(&out);
     cos.SetSerializationDeterministic(true);
-    m.SerializeToCodedStream(&cos);
+    m.SerializeWithCachedSizes(&cos);
   }
   return bytes;
 }

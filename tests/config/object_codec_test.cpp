@@ -9,6 +9,7 @@
 
 #include "config/object_codec.hpp"
 #include "config/yaml_codec.hpp"
+#include "proto/core_v1.pb.h"
 
 using namespace troupe::config;
 using google::protobuf::util::MessageDifferencer;
@@ -236,4 +237,34 @@ spec:
   CHECK(c["resources"]["requests"]["ephemeral-storage"] == "1k"); // YAML number 1e3 = 1000
   CHECK(c["livenessProbe"]["httpGet"]["port"] == "web"); // IntOrString as string
   CHECK(c["readinessProbe"]["tcpSocket"]["port"] == 80); // IntOrString as int
+}
+
+TEST_CASE("serialize_deterministic: the same object gives the same bytes, whatever its maps' "
+          "insertion order",
+          "[unit][config]") {
+  troupe::core::v1::Pod a, b;
+  for (int i = 0; i < 40; ++i) {
+    (*a.mutable_metadata()->mutable_labels())["k" + std::to_string(i)] = "v" + std::to_string(i);
+    (*b.mutable_metadata()->mutable_labels())["k" + std::to_string(39 - i)] = "v" + std::to_string(39 - i);
+  }
+  a.mutable_metadata()->set_name("demo");
+  b.mutable_metadata()->set_name("demo");
+  auto* c = a.mutable_spec()->add_containers();
+  c->set_name("c");
+  c->set_image("busybox:1.36");
+  b.mutable_spec()->add_containers()->CopyFrom(*c);
+  (*a.mutable_spec()->mutable_nodeselector())["zone"] = "a";
+  (*b.mutable_spec()->mutable_nodeselector())["zone"] = "a";
+
+  const std::string bytes = serialize_deterministic(a);
+  CHECK(bytes == serialize_deterministic(b));
+  CHECK(bytes.size() == a.ByteSizeLong());
+  // The keys come sorted: k0 before k1 before k10 ...
+  CHECK(bytes.find("k0") < bytes.find("k1"));
+  CHECK(bytes.find("k1") < bytes.find("k10"));
+  CHECK(bytes.find("k10") < bytes.find("k2"));
+  troupe::core::v1::Pod back;
+  REQUIRE(back.ParseFromString(bytes));
+  CHECK(MessageDifferencer::Equals(back, a));
+  CHECK(serialize_deterministic(troupe::core::v1::Pod()).empty());
 }
