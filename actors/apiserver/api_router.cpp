@@ -214,6 +214,7 @@ void api_router::handle_resource(http::request req, http::responder res) {
 
   pool_.post([this, req = std::move(req), res, verb = *verb, t, li, opts, form, content_type]() mutable {
     body_input body{content_type, std::move(req.body), opts.field_validation};
+    auto answer = [res](api_response r) { res.send(json_response(r)); };
     api::table_options topts;
     topts.include = opts.include;
     topts.api_version = form == api::response_form::table_v1beta1 ? "meta.k8s.io/v1beta1" : "meta.k8s.io/v1";
@@ -249,16 +250,16 @@ void api_router::handle_resource(http::request req, http::responder res) {
         }
         res.send(json_response(service_.list(t, li)));
         return;
-      // Writes do not hold this thread while they wait for their sync: the answer is sent from
+      // Writes do not hold this thread while they wait for their sync: `answer` is called on
       // the pool once the write is durable (resource_service::set_executor).
       case api::verb::create:
-        service_.create(t, body, [res](api_response r) { res.send(json_response(r)); });
+        service_.create(t, body, answer);
         return;
       case api::verb::update:
-        service_.update(t, body, [res](api_response r) { res.send(json_response(r)); });
+        service_.update(t, body, answer);
         return;
       case api::verb::patch:
-        service_.patch(t, body, [res](api_response r) { res.send(json_response(r)); });
+        service_.patch(t, body, answer);
         return;
       case api::verb::delete_: {
         delete_input d;
@@ -266,7 +267,7 @@ void api_router::handle_resource(http::request req, http::responder res) {
         d.content_type = content_type;
         d.grace_period_seconds = opts.grace_period_seconds;
         d.propagation_policy = opts.propagation_policy.value_or("");
-        service_.remove(t, d, [res](api_response r) { res.send(json_response(r)); });
+        service_.remove(t, d, answer);
         return;
       }
       case api::verb::watch: {
